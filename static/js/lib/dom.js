@@ -1,0 +1,21 @@
+// Small DOM helpers shared by the page scripts.
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+
+// Set the text of every element matching selector (text only: never markup).
+export function setText(selector, value) {
+  for (const node of $$(selector)) node.textContent = value;
+}
+
+// Build an element with text content.
+export function el(tag, text = "", className = "") {
+  const node = document.createElement(tag);
+  if (text) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+export function readConfig() {
+  return JSON.parse($("#page-config").textContent);
+}

@@ -1,0 +1,108 @@
+"""Fixtures: an app per test on a temporary SQLite file, or on PostgreSQL with TEST_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from workshop import create_app
+from workshop.db import make_engine, upgrade_database
+from workshop.models import Base
+from workshop.services.workshops import WorkshopDetails, create_workshop
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def postgres_engine():
+    """One migrated PostgreSQL schema for the whole run; tables are emptied after each test."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade_database(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine) -> None:
+    names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_url(tmp_path, postgres_engine) -> Iterator[str]:
+    """The URL a test's app uses; PostgreSQL is emptied again afterwards."""
+    if postgres_engine is None:
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    yield POSTGRES_URL  # type: ignore[misc]
+    _empty_tables(postgres_engine)
+
+
+@pytest.fixture
+def app_config(database_url) -> dict[str, Any]:
+    return {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "ASYNC_MODE": "threading",
+        "HEARTBEAT": False,
+        "AUTO_MIGRATE": POSTGRES_URL is None,
+        "TESTING": True,
+    }
+
+
+@pytest.fixture
+def app(app_config, tmp_path):
+    app = create_app(app_config, instance_path=str(tmp_path / "instance"))
+    yield app
+    app.extensions["workshop_db"].engine.dispose()
+
+
+@pytest.fixture
+def db(app) -> Iterator[Session]:
+    """A session outside any request, for arranging and checking data."""
+    with app.extensions["workshop_db"].sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_workshop(db):
+    """Create a workshop directly through the service; returns (workshop, moderator token)."""
+
+    def make(title: str = "Strategieklausur KAoA", template: str = "kaoa", **details):
+        workshop, token = create_workshop(
+            db, WorkshopDetails(title=title, **details), template=template
+        )
+        db.commit()
+        return workshop, token
+
+    return make
+
+
+@pytest.fixture
+def moderator_client(app, make_workshop):
+    """An HTTP client that opened the moderator link of a new workshop."""
+
+    def make(workshop_and_token=None):
+        workshop, token = workshop_and_token or make_workshop()
+        browser = app.test_client()
+        response = browser.get(f"/m/{token}")
+        assert response.status_code == 302
+        return browser, workshop
+
+    return make

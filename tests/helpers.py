@@ -1,0 +1,36 @@
+"""Helpers shared by HTTP, socket and browser tests (importable as ``helpers``)."""
+
+from __future__ import annotations
+
+import re
+
+from workshop.extensions import socketio
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(client, path: str = "/") -> str:
+    """The CSRF token the session has, read from a page's form."""
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)
+
+
+def join_as_participant(app, workshop, name: str = "", organisation: str = ""):
+    """A fresh browser that joined ``workshop``; returns its HTTP client."""
+    browser = app.test_client()
+    token = csrf_of(browser, f"/j/{workshop.join_code}")
+    response = browser.post(
+        f"/j/{workshop.join_code}",
+        data={"csrf_token": token, "display_name": name, "organisation": organisation},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return browser
+
+
+def socket_for(app, http_client, workshop, role: str):
+    """A Socket.IO test client for ``role``, sharing the HTTP client's cookies."""
+    return socketio.test_client(
+        app, flask_test_client=http_client, auth={"workshop": workshop.id, "role": role}
+    )

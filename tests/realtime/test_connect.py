@@ -1,0 +1,93 @@
+"""Connecting: who may join which room, and what each role receives."""
+
+from helpers import join_as_participant, socket_for
+
+from workshop.extensions import socketio
+
+
+def received(client, name=None):
+    events = client.get_received()
+    return [e for e in events if name is None or e["name"] == name]
+
+
+def test_every_role_gets_a_snapshot_filtered_for_it(app, moderator_client):
+    browser, workshop = moderator_client()
+    moderator = socket_for(app, browser, workshop, "moderator")
+    phone_http = join_as_participant(app, workshop, name="Anna")
+    phone = socket_for(app, phone_http, workshop, "participant")
+    projector = socket_for(app, browser, workshop, "projector")
+
+    mod_snapshot = received(moderator, "snapshot")[0]["args"][0]
+    phone_snapshot = received(phone, "snapshot")[0]["args"][0]
+    proj_snapshot = received(projector, "snapshot")[0]["args"][0]
+    assert mod_snapshot["role"] == "moderator"
+    assert mod_snapshot["workshop"]["phase"] == "lobby"
+    assert phone_snapshot["me"]["display_name"] == "Anna"
+    assert "presence" not in phone_snapshot
+    assert proj_snapshot["presence"] == {"joined": 1, "connected": 1}
+    assert "me" not in proj_snapshot and "me" not in mod_snapshot
+    assert phone_snapshot["workshop"]["join_url"].endswith(f"/j/{workshop.join_code}")
+
+
+def test_connection_without_rights_is_refused(app, make_workshop):
+    workshop, _ = make_workshop()
+    stranger = app.test_client()
+    for role in ("moderator", "projector", "participant"):
+        client = socket_for(app, stranger, workshop, role)
+        assert not client.is_connected()
+
+
+def test_participant_of_one_workshop_cannot_connect_to_another(app, make_workshop):
+    first, _ = make_workshop(title="Eins")
+    second, _ = make_workshop(title="Zwei")
+    phone_http = join_as_participant(app, first)
+    assert socket_for(app, phone_http, first, "participant").is_connected()
+    assert not socket_for(app, phone_http, second, "participant").is_connected()
+
+
+def test_malformed_auth_is_refused(app, moderator_client):
+    browser, workshop = moderator_client()
+    for auth in (
+        None,
+        "x",
+        {"workshop": "1", "role": "moderator"},
+        {"workshop": workshop.id, "role": "admin"},
+        {"workshop": 99999, "role": "moderator"},
+        {"workshop": True, "role": "moderator"},
+    ):
+        client = socketio.test_client(app, flask_test_client=browser, auth=auth)
+        assert not client.is_connected()
+
+
+def test_presence_follows_phones_connecting_and_leaving(app, moderator_client):
+    browser, workshop = moderator_client()
+    projector = socket_for(app, browser, workshop, "projector")
+    received(projector)
+    phone = socket_for(app, join_as_participant(app, workshop), workshop, "participant")
+    assert received(projector, "presence.changed")[-1]["args"][0] == {"joined": 1, "connected": 1}
+    phone.disconnect()
+    assert received(projector, "presence.changed")[-1]["args"][0] == {"joined": 1, "connected": 0}
+
+
+def test_rotated_moderator_link_locks_out_connected_co_moderator(app, moderator_client, db):
+    from helpers import csrf_of
+
+    browser, workshop = moderator_client()
+    co_browser = app.test_client()
+    # The co-moderator had the same link earlier: copy the cookie grant by opening it.
+    co_browser.set_cookie("workshop_session", browser.get_cookie("workshop_session").value)
+    co = socket_for(app, co_browser, workshop, "moderator")
+    assert co.is_connected()
+    token = csrf_of(browser, f"/w/{workshop.join_code}/moderate")
+    assert (
+        browser.post(
+            f"/w/{workshop.join_code}/moderate/rotate", data={"csrf_token": token}
+        ).status_code
+        == 200
+    )
+    ack = co.emit(
+        "phase.set",
+        {"id": "cmd-rotated-1", "workshop": workshop.id, "phase": "collect"},
+        callback=True,
+    )
+    assert ack["ok"] is False and ack["error"]["code"] == "session_expired"

@@ -1,0 +1,97 @@
+"""workshop: a self-hosted real-time app for moderated strategy retreats."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale
+
+from .config import load_config
+from .db import Database, close_session, upgrade_database
+from .extensions import babel, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app: settings, database, extensions, blueprints and socket handlers."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=instance_path or str(ROOT / "instance"),
+    )
+    settings = load_config(app.instance_path, config)
+    app.config.update(settings)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="workshop_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        MAX_CONTENT_LENGTH=256 * 1024,
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        BABEL_DEFAULT_LOCALE="de",
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    # Identifies this process in the connection table (see services.presence).
+    app.config["SERVER_ID"] = secrets.token_hex(8)
+
+    _configure_database(app)
+    # Handlers must be registered before init_app: Flask-SocketIO only keeps handlers that it
+    # receives while unbound, and re-binds them to the server of every app created later.
+    from .realtime import handlers  # noqa: F401
+    from .realtime.presence_task import start_heartbeat
+
+    _configure_extensions(app)
+    _configure_web(app)
+    if app.config.get("HEARTBEAT", True):
+        start_heartbeat(app)
+    return app
+
+
+def _configure_database(app: Flask) -> None:
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["workshop_db"] = database
+    if app.config["AUTO_MIGRATE"]:
+        upgrade_database(database.engine)
+    app.teardown_appcontext(close_session)
+
+
+def _configure_extensions(app: Flask) -> None:
+    from .i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        # None: same-origin only; pages and socket come from this server.
+        cors_allowed_origins=app.config.get("CORS_ORIGINS"),
+        # engine.io refuses larger packets outright; the handlers check a tighter limit.
+        max_http_buffer_size=64 * 1024,
+        ping_interval=20,
+        ping_timeout=20,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+def _configure_web(app: Flask) -> None:
+    from .web import errors, security
+    from .web.join import bp as join_bp
+    from .web.main import bp as main_bp
+    from .web.moderate import bp as moderate_bp
+    from .web.projector import bp as projector_bp
+
+    security.init_app(app)
+    errors.init_app(app)
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "de")
+    for blueprint in (main_bp, join_bp, moderate_bp, projector_bp):
+        app.register_blueprint(blueprint)

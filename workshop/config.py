@@ -1,0 +1,104 @@
+"""Settings: safe defaults, then the environment, then an explicit mapping (tests, run.py)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+#: Every setting the app reads, its default and a one-line meaning (the README table mirrors it).
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: SQLite file in the instance folder
+    "SECRET_KEY": None,  # None: generated once and kept in the instance folder
+    "PUBLIC_URL": None,  # base URL used in QR codes; None: detected LAN address
+    "ADMIN_PASSWORD": None,  # when set, creating a workshop asks for it
+    "SOCKETIO_MESSAGE_QUEUE": None,  # redis://… to share rooms between processes
+    "ASYNC_MODE": "eventlet",
+    "HOST": "0.0.0.0",
+    "PORT": 5000,
+    "AUTO_MIGRATE": True,
+    "MAX_PAYLOAD_BYTES": 16_384,
+    "SESSION_COOKIE_SECURE": False,
+}
+
+#: Settings that are read from the environment, with their type.
+_ENV_TYPES: dict[str, type] = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "PUBLIC_URL": str,
+    "ADMIN_PASSWORD": str,
+    "SOCKETIO_MESSAGE_QUEUE": str,
+    "ASYNC_MODE": str,
+    "HOST": str,
+    "PORT": int,
+    "AUTO_MIGRATE": bool,
+    "MAX_PAYLOAD_BYTES": int,
+    "SESSION_COOKIE_SECURE": bool,
+}
+
+
+class ConfigError(ValueError):
+    """A setting has a value the app cannot start with; the message names the setting."""
+
+
+def _parse(name: str, raw: str, kind: type) -> Any:
+    if kind is bool:
+        value = raw.strip().lower()
+        if value in ("1", "true", "yes", "on"):
+            return True
+        if value in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    return raw
+
+
+def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the settings: defaults, then environment, then ``overrides``; validate them."""
+    config: dict[str, Any] = dict(DEFAULTS)
+    for name, kind in _ENV_TYPES.items():
+        raw = os.environ.get(name)
+        if raw is not None and raw != "":
+            config[name] = _parse(name, raw, kind)
+    if overrides:
+        config.update(overrides)
+
+    if config["ASYNC_MODE"] not in ASYNC_MODES:
+        raise ConfigError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+    if not (0 < int(config["PORT"]) < 65536):
+        raise ConfigError("PORT must be between 1 and 65535")
+    public_url = config.get("PUBLIC_URL")
+    if public_url:
+        if not public_url.startswith(("http://", "https://")):
+            raise ConfigError("PUBLIC_URL must start with http:// or https://")
+        config["PUBLIC_URL"] = public_url.rstrip("/")
+    queue = config.get("SOCKETIO_MESSAGE_QUEUE")
+    if queue and not queue.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("SOCKETIO_MESSAGE_QUEUE must be a redis:// URL")
+
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'workshop.sqlite3'}"
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(Path(instance_path) / "secret_key")
+    return config
+
+
+def _instance_secret(path: Path) -> str:
+    """Return the secret kept in the instance folder, creating it on first start."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    # Write with owner-only permissions: the key signs every participant cookie.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

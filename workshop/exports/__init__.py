@@ -1,0 +1,1 @@
+"""Pure renderers of printable and downloadable material."""

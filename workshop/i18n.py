@@ -1,0 +1,105 @@
+"""Language choice and the translated messages for every domain error code."""
+
+from __future__ import annotations
+
+from flask import g, request, session
+from flask_babel import gettext, lazy_gettext
+
+from .models import LANGUAGES
+from .services.errors import DomainError
+
+_ = lazy_gettext
+
+#: One translated sentence per error code; a test checks every code raised has one.
+ERROR_MESSAGES = {
+    "not_text": _("Please enter text."),
+    "text_required": _("This field must not be empty."),
+    "text_too_long": _("This text is too long (at most %(max)s characters)."),
+    "unknown_language": _("Please choose German or English."),
+    "bad_date": _("Please enter a valid date."),
+    "unknown_template": _("Please choose a template."),
+    "no_free_join_code": _("No free join code was found. Please try again."),
+    "workshop_not_found": _("This workshop does not exist (any more)."),
+    "unknown_join_code": _(
+        "There is no workshop with this code. Please check the code on the projector."
+    ),
+    "bad_moderator_token": _(
+        "This moderator link is not valid. It may have been replaced by a new one."
+    ),
+    "bad_projector_key": _("This projector link is not valid. It may have been replaced."),
+    "unknown_phase": _("This phase does not exist."),
+    "bad_step": _("A phase can only move one step forward or back."),
+    "no_such_phase_step": _("There is no phase in this direction."),
+    "bad_timer_seconds": _("Please choose a duration between 1 second and %(max)s seconds."),
+    "no_timer_running": _("No countdown is running."),
+    "structure_locked": _(
+        "Action fields and card kinds can only be changed in the lobby, before collecting starts."
+    ),
+    "unknown_structure": _("Unknown kind of entry."),
+    "field_not_found": _("This action field does not exist."),
+    "kind_not_found": _("This card kind does not exist."),
+    "duplicate_name": _("This name is already used."),
+    "unknown_color": _("Please choose one of the offered colours."),
+    "too_many_items": _("At most %(max)s entries are possible."),
+    "workshop_closed": _("This workshop is closed. Joining is no longer possible."),
+    "participant_not_found": _("You are not registered in this workshop. Please join again."),
+    "command_id_taken": _("This command id belongs to another client."),
+    # Transport-level errors raised by the Socket.IO adapter:
+    "invalid_payload": _("The request was malformed."),
+    "payload_too_large": _("The request is too large."),
+    "not_allowed": _("Your role may not do this."),
+    "wrong_workshop": _("This request is for another workshop."),
+    "not_joined": _("You are not connected to a workshop. Please reload the page."),
+    "session_expired": _("Your access has expired. Please open your link again."),
+    "internal_error": _("Something went wrong on the server. Please try again."),
+    "bad_password": _("The password is wrong."),
+    "bad_csrf": _("The form has expired. Please try again."),
+}
+
+
+def message_for(code: str, **params: object) -> str:
+    """The translated message of an error code, in the current locale."""
+    template = ERROR_MESSAGES.get(code, ERROR_MESSAGES["internal_error"])
+    text = str(template)
+    return text % params if params and "%(" in text else text
+
+
+def error_message(error: DomainError) -> str:
+    """The translated message of a domain error."""
+    return message_for(error.code, **error.params)
+
+
+def select_locale() -> str:
+    """Explicit choice (cookie) first, then the workshop's language, then the browser's, then de."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    workshop_language = g.get("workshop_language")
+    if workshop_language in LANGUAGES:
+        return workshop_language
+    return request.accept_languages.best_match(LANGUAGES) or "de"
+
+
+def phase_labels() -> dict[str, str]:
+    """Human names of the phases, for templates and JavaScript."""
+    return {
+        "lobby": gettext("Lobby"),
+        "collect": gettext("Review"),
+        "cluster": gettext("Clustering"),
+        "goals": gettext("Goals"),
+        "vote": gettext("Vote"),
+        "results": gettext("Results"),
+        "closed": gettext("Closed"),
+    }
+
+
+def color_labels() -> dict[str, str]:
+    """Human names of the card-kind colours."""
+    return {
+        "green": gettext("Green"),
+        "orange": gettext("Orange"),
+        "blue": gettext("Blue"),
+        "purple": gettext("Purple"),
+        "teal": gettext("Teal"),
+        "grey": gettext("Grey"),
+    }

@@ -1,0 +1,69 @@
+"""Participants and their live connections."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, UTCDateTime, utcnow
+
+
+class Participant(Base):
+    """Somebody who joined a workshop; anonymous unless they give a name."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    #: Optional; empty means anonymous.
+    display_name: Mapped[str] = mapped_column(String(60), default="")
+    #: Optional organisation, e.g. "Agentur für Arbeit".
+    organisation: Mapped[str] = mapped_column(String(120), default="")
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ServerProcess(Base):
+    """A running server process; its heartbeat tells whose connections are still real."""
+
+    __tablename__ = "server_process"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Connection(Base):
+    """One open Socket.IO connection; kept in the database so every process can count it."""
+
+    __tablename__ = "connection"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    server_id: Mapped[str] = mapped_column(
+        ForeignKey("server_process.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE")
+    )
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ProcessedCommand(Base):
+    """A command already applied, with its acknowledgement, so a resend is applied once."""
+
+    __tablename__ = "processed_command"
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True
+    )
+    command_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Who sent it ("moderator" or "participant:<id>"); a resend must come from the same sender.
+    sender: Mapped[str] = mapped_column(String(40))
+    ack_json: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

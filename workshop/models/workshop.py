@@ -1,0 +1,84 @@
+"""The workshop aggregate: a retreat with its action fields and card kinds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+
+#: The phases of a retreat, in their order.
+PHASES: tuple[str, ...] = ("lobby", "collect", "cluster", "goals", "vote", "results", "closed")
+LANGUAGES: tuple[str, ...] = ("de", "en")
+
+
+class Workshop(Base):
+    """One retreat. ``version`` increases with every change that clients must see."""
+
+    __tablename__ = "workshop"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short code people type or scan to join; no look-alike characters.
+    join_code: Mapped[str] = mapped_column(String(12), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    event_date: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Interface language for everybody who has not picked one.
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    #: Template the workshop was created from ("kaoa" or "blank").
+    template: Mapped[str] = mapped_column(String(32), default="blank")
+    phase: Mapped[str] = mapped_column(String(16), default="lobby")
+    #: Increases with every pushed change; clients detect gaps with it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: SHA-256 of the moderator token; the token itself is shown once and never stored.
+    moderator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Secret part of the read-only projector link.
+    projector_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: When the countdown of the current phase ends; None when no countdown runs.
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    fields: Mapped[list[ActionField]] = relationship(
+        back_populates="workshop", order_by="ActionField.position", cascade="all, delete-orphan"
+    )
+    kinds: Mapped[list[CardKind]] = relationship(
+        back_populates="workshop", order_by="CardKind.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed workshops refuse new participants."""
+        return self.phase == "closed"
+
+
+class ActionField(Base):
+    """A Handlungsfeld: a column of the review wall."""
+
+    __tablename__ = "action_field"
+    __table_args__ = (UniqueConstraint("workshop_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="fields")
+
+
+class CardKind(Base):
+    """A kind of card such as Erfolg or Herausforderung, told apart by colour and label."""
+
+    __tablename__ = "card_kind"
+    __table_args__ = (UniqueConstraint("workshop_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    #: One of the palette names in ``services.structure.KIND_COLORS``.
+    color: Mapped[str] = mapped_column(String(16), default="blue")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="kinds")

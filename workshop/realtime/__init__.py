@@ -1,0 +1,1 @@
+"""Socket.IO adapters: event names, rooms, the command decorator, handlers and broadcasts."""

@@ -1,0 +1,1 @@
+"""Pydantic models of inbound Socket.IO payloads."""

@@ -1,0 +1,72 @@
+"""Joining a workshop and the participant's optional profile."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Participant, Workshop
+from .errors import Conflict, NotFound
+from .events import DomainEvent, ParticipantChanged
+from .text import clean_text
+from .workshops import bump_version
+
+
+def _clean_profile(display_name: object, organisation: object) -> tuple[str, str]:
+    return (
+        clean_text(display_name, field="display_name", max_length=60, required=False),
+        clean_text(organisation, field="organisation", max_length=120, required=False),
+    )
+
+
+def join_workshop(
+    session: Session, workshop: Workshop, display_name: object = "", organisation: object = ""
+) -> tuple[Participant, list[DomainEvent]]:
+    """Add a participant; anonymous unless a name is given. Closed workshops refuse."""
+    if workshop.is_closed:
+        raise Conflict("workshop_closed")
+    name, org = _clean_profile(display_name, organisation)
+    participant = Participant(workshop_id=workshop.id, display_name=name, organisation=org)
+    session.add(participant)
+    session.flush()
+    return participant, [
+        ParticipantChanged(workshop.id, bump_version(session, workshop), participant.id)
+    ]
+
+
+def get_participant(session: Session, workshop: Workshop, participant_id: object) -> Participant:
+    """The participant of this workshop with this id, or ``NotFound``."""
+    if isinstance(participant_id, bool) or not isinstance(participant_id, int):
+        raise NotFound("participant_not_found")
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.workshop_id != workshop.id:
+        raise NotFound("participant_not_found")
+    return participant
+
+
+def update_profile(
+    session: Session,
+    workshop: Workshop,
+    participant: Participant,
+    display_name: object,
+    organisation: object,
+) -> list[DomainEvent]:
+    """Change the optional display name and organisation (empty means anonymous)."""
+    name, org = _clean_profile(display_name, organisation)
+    if (name, org) == (participant.display_name, participant.organisation):
+        return []
+    participant.display_name = name
+    participant.organisation = org
+    return [ParticipantChanged(workshop.id, bump_version(session, workshop), participant.id)]
+
+
+def count_participants(session: Session, workshop_id: int) -> int:
+    """How many people joined the workshop."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.workshop_id == workshop_id)
+        )
+        or 0
+    )

@@ -1,0 +1,1 @@
+"""HTTP adapters: blueprints, security headers, error pages."""
