@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -26,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        instance_path=instance_path or str(ROOT / "instance"),
+        instance_path=instance_path or os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
     )
     settings = load_config(app.instance_path, config)
     app.config.update(settings)

@@ -39,6 +39,14 @@ export class WorkshopConnection {
       for (const command of this.outbox) this.transmit(command);
     });
     socket.on("disconnect", () => this.showStatus("offline"));
+    // The phone knows before the server's ping does: say "offline" at once, retry at once.
+    window.addEventListener("offline", () => {
+      if (socket.connected) socket.io.engine.close();
+      this.showStatus("offline");
+    });
+    window.addEventListener("online", () => {
+      if (!socket.connected) socket.connect();
+    });
     socket.on("connect_error", (error) => {
       if (error && error.data && error.data.message) {
         // Refused by the server (e.g. link replaced): say why and stop retrying.

@@ -3,7 +3,7 @@ import { $$, setText } from "./dom.js";
 
 export function showPhase(config, phase) {
   setText("[data-phase-label]", config.phaseLabels[phase] || phase);
-  document.body.dataset.phase = phase;
+  document.body.dataset.currentPhase = phase;
   for (const panel of $$("[data-phase-panel]")) {
     panel.hidden = panel.dataset.phasePanel !== phase;
   }

@@ -1,0 +1,29 @@
+"""The Alembic migrations create exactly the schema the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from workshop.db import make_engine, upgrade_database
+from workshop.models import Base
+
+
+def test_migrations_match_the_models(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    upgrade_database(engine)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+    # Running the upgrade again is harmless (every start does it).
+    upgrade_database(engine)
+    engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    from sqlalchemy import text
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
