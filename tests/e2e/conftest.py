@@ -33,7 +33,9 @@ def _free_port() -> int:
 class Server:
     """A server process started exactly as the README says, on a free port."""
 
-    def __init__(self, database_url: str, instance: Path, async_mode: str) -> None:
+    def __init__(
+        self, database_url: str, instance: Path, async_mode: str, env: dict | None = None
+    ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -42,6 +44,7 @@ class Server:
             "PUBLIC_URL": self.url,
             "INSTANCE_PATH": str(instance),
             "PYTHONUNBUFFERED": "1",
+            **(env or {}),
         }
         self.log = instance / "server.log"
         instance.mkdir(parents=True, exist_ok=True)
