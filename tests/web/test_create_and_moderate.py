@@ -159,6 +159,7 @@ def test_public_url_is_used_in_qr_codes_and_localhost_is_warned(app_config, tmp_
     page = browser.get(f"/w/{workshop.join_code}/moderate").get_data(as_text=True)
     assert "Handys können diese Adresse nicht erreichen." not in page
     assert f"https://klausur.bochum.example/j/{workshop.join_code}" in page
+    assert "https://klausur.bochum.example/p/" in page
 
 
 def test_lan_address_replaces_localhost_in_qr_codes(app_config, tmp_path):

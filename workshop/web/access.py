@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from ipaddress import ip_address
 
-from flask import abort, current_app, request, session
+from flask import abort, current_app, request, session, url_for
 from sqlalchemy.orm import Session
 
 from ..models import Participant, Workshop
@@ -96,6 +96,11 @@ def base_url_is_loopback() -> bool:
     return _is_loopback(host)
 
 
+def public_link(endpoint: str, **values: object) -> str:
+    """An absolute link on the public base URL (what other devices can open)."""
+    return public_base_url() + url_for(endpoint, **values)
+
+
 def join_url(workshop: Workshop) -> str:
     """The address in every QR code and on every poster."""
-    return f"{public_base_url()}/j/{workshop.join_code}"
+    return public_link("join.join_form", code=workshop.join_code)

@@ -21,7 +21,7 @@ from ..models import LANGUAGES
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError
 from ..services.templates import TEMPLATES
-from .access import join_url, remember_moderator, remember_projector
+from .access import join_url, public_link, remember_moderator, remember_projector
 from .forms import details_from_form
 
 bp = Blueprint("main", __name__)
@@ -70,8 +70,8 @@ def new_workshop():
     return render_template(
         "main/created.html",
         workshop=workshop,
-        moderator_link=url_for("moderate.enter", token=token, _external=True),
-        projector_link=url_for("projector.show", key=workshop.projector_key, _external=True),
+        moderator_link=public_link("moderate.enter", token=token),
+        projector_link=public_link("projector.show", key=workshop.projector_key),
         join_link=join_url(workshop),
     )
 

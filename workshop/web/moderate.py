@@ -19,6 +19,7 @@ from .access import (
     is_moderator,
     is_projector,
     join_url,
+    public_link,
     remember_moderator,
     remember_projector,
     require_moderator,
@@ -57,7 +58,7 @@ def control(code: str):
         "moderate/control.html",
         workshop=workshop,
         join_link=join_url(workshop),
-        projector_link=url_for("projector.show", key=workshop.projector_key, _external=True),
+        projector_link=public_link("projector.show", key=workshop.projector_key),
         loopback_warning=base_url_is_loopback(),
         config=page_config(workshop, "moderator"),
     )
@@ -133,7 +134,7 @@ def rotate(code: str):
     return render_template(
         "moderate/rotated.html",
         workshop=workshop,
-        moderator_link=url_for("moderate.enter", token=token, _external=True),
+        moderator_link=public_link("moderate.enter", token=token),
     )
 
 
