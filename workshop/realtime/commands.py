@@ -29,7 +29,6 @@ from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.events import DomainEvent
 from ..services.participants import get_participant
 from .broadcast import publish
-from .schemas_errors import field_names
 
 log = logging.getLogger("workshop.commands")
 
@@ -87,10 +86,20 @@ def check_still_allowed(db: Session, workshop: Workshop, info: ConnectionInfo) -
         if not workshop_service.grant_is_valid(workshop, info.grant):
             raise Forbidden("session_expired")
     elif info.role == "projector":
-        if not info.grant or not workshop.projector_key.startswith(info.grant):
+        if not workshop_service.projector_grant_is_valid(workshop, info.grant):
             raise Forbidden("session_expired")
     else:
         get_participant(db, workshop, info.participant_id)
+
+
+def field_names(error: ValidationError) -> list[str]:
+    """Top-level field names that failed validation, in order, without repeats."""
+    names: list[str] = []
+    for item in error.errors():
+        name = str((item.get("loc") or ("",))[0])
+        if name and name not in names:
+            names.append(name)
+    return names
 
 
 def _parse(model: type[BaseModel], payload: Any) -> BaseModel:

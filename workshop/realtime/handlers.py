@@ -48,7 +48,7 @@ def _authorise(workshop: Workshop, role: str) -> ConnectionInfo:
     elif role == "projector":
         if not (access.is_projector(workshop) or access.is_moderator(workshop)):
             raise _refuse("session_expired")
-        grant = workshop.projector_key[:16]
+        grant = workshop_service.projector_grant(workshop)
     else:
         participant = access.current_participant(db, workshop)
         if participant is None:

@@ -12,12 +12,14 @@ from datetime import timedelta
 from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Connection, ServerProcess, utcnow
+from ..models import Connection, ProcessedCommand, ServerProcess, utcnow
 from .participants import count_participants
 
 HEARTBEAT_SECONDS = 20
 #: A process that missed this long is taken for dead.
 STALE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 3)
+#: How long applied command ids are kept for deduplicating resends.
+COMMAND_MEMORY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Presence:
 
 
 def beat(session: Session, server_id: str) -> None:
-    """Record that ``server_id`` is alive, and forget processes that died."""
+    """Record that ``server_id`` is alive, forget processes that died and old command ids."""
     now = utcnow()
     server = session.get(ServerProcess, server_id)
     if server is None:
@@ -40,6 +42,10 @@ def beat(session: Session, server_id: str) -> None:
     stale = select(ServerProcess.id).where(ServerProcess.heartbeat_at < now - STALE_AFTER)
     session.execute(delete(Connection).where(Connection.server_id.in_(stale)))
     session.execute(delete(ServerProcess).where(ServerProcess.heartbeat_at < now - STALE_AFTER))
+    # A phone resends within minutes; a day later its command ids are no longer needed.
+    session.execute(
+        delete(ProcessedCommand).where(ProcessedCommand.created_at < now - COMMAND_MEMORY)
+    )
 
 
 def add_connection(

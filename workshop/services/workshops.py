@@ -160,6 +160,16 @@ def grant_is_valid(workshop: Workshop, grant: str | None) -> bool:
     return bool(grant) and hmac.compare_digest(str(grant), moderator_grant(workshop))
 
 
+def projector_grant(workshop: Workshop) -> str:
+    """A value to keep in the projector's cookie; it stops matching once the link rotates."""
+    return workshop.projector_key[:16]
+
+
+def projector_grant_is_valid(workshop: Workshop, grant: str | None) -> bool:
+    """Whether a cookie grant still matches the current projector link."""
+    return bool(grant) and hmac.compare_digest(str(grant), projector_grant(workshop))
+
+
 def rotate_moderator_token(session: Session, workshop: Workshop) -> str:
     """Replace the moderator token; every old link and moderator cookie stops working."""
     token = new_token()

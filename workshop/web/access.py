@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from ipaddress import ip_address
 
 from flask import abort, current_app, request, session, url_for
@@ -34,7 +33,7 @@ def remember_moderator(workshop: Workshop) -> None:
 
 
 def remember_projector(workshop: Workshop) -> None:
-    _set_grant("v", workshop.id, workshop.projector_key[:16])
+    _set_grant("v", workshop.id, workshop_service.projector_grant(workshop))
 
 
 def current_participant(db: Session, workshop: Workshop) -> Participant | None:
@@ -53,8 +52,7 @@ def is_moderator(workshop: Workshop) -> bool:
 
 
 def is_projector(workshop: Workshop) -> bool:
-    grant = _grants("v").get(str(workshop.id))
-    return bool(grant) and hmac.compare_digest(str(grant), workshop.projector_key[:16])
+    return workshop_service.projector_grant_is_valid(workshop, _grants("v").get(str(workshop.id)))
 
 
 def require_moderator(workshop: Workshop) -> None:
