@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from workshop import create_app
@@ -35,8 +37,17 @@ def postgres_engine():
 
 def _empty_tables(engine) -> None:
     names = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    for attempt in range(5):
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError:
+            # Another client of the shared test database (a server still closing its last
+            # transaction) can deadlock with TRUNCATE; PostgreSQL aborts one side: retry.
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture
