@@ -46,6 +46,7 @@ ERROR_MESSAGES = {
     "command_id_taken": _("This command id belongs to another client."),
     # Transport-level errors raised by the Socket.IO adapter:
     "invalid_payload": _("The request was malformed."),
+    "unknown_event": _("This request is unknown to the server. Please reload the page."),
     "payload_too_large": _("The request is too large."),
     "not_allowed": _("Your role may not do this."),
     "wrong_workshop": _("This request is for another workshop."),

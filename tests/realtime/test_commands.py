@@ -180,3 +180,9 @@ def test_snapshot_get_returns_current_state(room):
     ack = phones[0].emit("snapshot.get", {"workshop": workshop.id}, callback=True)
     assert ack["ok"] and ack["data"]["workshop"]["phase"] == "vote"
     assert ack["data"]["me"]["display_name"] == "Anna"
+
+
+def test_unknown_events_get_an_error_answer(room):
+    workshop, moderator, phones, _ = room
+    ack = phones[0].emit("card.explode", {"workshop": workshop.id}, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "unknown_event"

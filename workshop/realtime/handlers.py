@@ -159,6 +159,12 @@ def on_profile_update(db, workshop, info, cmd):
     return {"me": me_view(participant)}, events
 
 
+@socketio.on("*")
+def on_unknown_event(event: str, *_args: Any) -> dict:
+    """Any event without a handler: answer instead of leaving the client waiting."""
+    return error_ack("unknown_event", "invalid")
+
+
 @socketio.on_error_default
 def on_error(error: Exception) -> dict:
     """Last resort: log, and answer with a generic error instead of a traceback."""
