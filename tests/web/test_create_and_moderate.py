@@ -138,41 +138,36 @@ def test_qr_codes_and_printables(moderator_client):
         assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
 
-def test_public_url_is_used_in_qr_codes_and_localhost_is_warned(app_config, tmp_path, db):
+def moderator_page_with(app_config, folder, settings, created=None):
+    """The moderator page of an app with extra ``settings``; creates a workshop unless given."""
     from workshop import create_app
     from workshop.services.workshops import WorkshopDetails, create_workshop
 
-    local = create_app(app_config, str(tmp_path / "a"))
-    with local.extensions["workshop_db"].sessionmaker() as session:
-        workshop, token = create_workshop(session, WorkshopDetails(title="K"), "kaoa")
-        session.commit()
-    browser = local.test_client()
+    app = create_app({**app_config, **settings}, str(folder))
+    if created is None:
+        with app.extensions["workshop_db"].sessionmaker() as session:
+            created = create_workshop(session, WorkshopDetails(title="K"), "kaoa")
+            session.commit()
+    workshop, token = created
+    browser = app.test_client()
     browser.get(f"/m/{token}")
-    page = browser.get(f"/w/{workshop.join_code}/moderate").get_data(as_text=True)
+    return browser.get(f"/w/{workshop.join_code}/moderate").get_data(as_text=True), created
+
+
+def test_public_url_is_used_in_qr_codes_and_localhost_is_warned(app_config, tmp_path):
+    page, created = moderator_page_with(app_config, tmp_path / "a", {})
     assert "Handys können diese Adresse nicht erreichen." in page
 
-    public = create_app(
-        {**app_config, "PUBLIC_URL": "https://klausur.bochum.example/"}, str(tmp_path / "b")
-    )
-    browser = public.test_client()
-    browser.get(f"/m/{token}")
-    page = browser.get(f"/w/{workshop.join_code}/moderate").get_data(as_text=True)
+    public = {"PUBLIC_URL": "https://klausur.bochum.example/"}
+    page, _ = moderator_page_with(app_config, tmp_path / "b", public, created)
     assert "Handys können diese Adresse nicht erreichen." not in page
-    assert f"https://klausur.bochum.example/j/{workshop.join_code}" in page
+    assert f"https://klausur.bochum.example/j/{created[0].join_code}" in page
     assert "https://klausur.bochum.example/p/" in page
 
 
 def test_lan_address_replaces_localhost_in_qr_codes(app_config, tmp_path):
-    from workshop import create_app
-    from workshop.services.workshops import WorkshopDetails, create_workshop
-
-    app = create_app({**app_config, "LAN_URL": "http://192.168.178.23:5000"}, str(tmp_path / "c"))
-    with app.extensions["workshop_db"].sessionmaker() as session:
-        workshop, token = create_workshop(session, WorkshopDetails(title="K"), "kaoa")
-        session.commit()
-    browser = app.test_client()
-    browser.get(f"/m/{token}")
-    page = browser.get(f"/w/{workshop.join_code}/moderate").get_data(as_text=True)
+    lan = {"LAN_URL": "http://192.168.178.23:5000"}
+    page, (workshop, _) = moderator_page_with(app_config, tmp_path / "c", lan)
     assert f"http://192.168.178.23:5000/j/{workshop.join_code}" in page
     assert "Handys können diese Adresse nicht erreichen." not in page
 
