@@ -183,6 +183,6 @@ def test_snapshot_get_returns_current_state(room):
 
 
 def test_unknown_events_get_an_error_answer(room):
-    workshop, moderator, phones, _ = room
+    workshop, _moderator, phones, _ = room
     ack = phones[0].emit("card.explode", {"workshop": workshop.id}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "unknown_event"
