@@ -39,7 +39,9 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     """Alembic configured in code, so no alembic.ini is needed next to the app."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # The option parser treats "%" as interpolation: escape it (URL-encoded passwords have it).
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    config.set_main_option("sqlalchemy.url", url)
     config.attributes["engine"] = engine
     return config
 

@@ -27,3 +27,15 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 15000
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_database_urls_with_percent_encoded_passwords_are_accepted():
+    from workshop.db import alembic_config, make_engine
+
+    engine = make_engine("postgresql+psycopg2://user:p%40ss@127.0.0.1:1/db?application_name=a%20b")
+    config = alembic_config(engine)
+    # Read back unchanged (an unescaped "%" raised "invalid interpolation syntax").
+    expected = engine.url.render_as_string(hide_password=False)
+    assert "p%40ss" in expected
+    assert config.get_main_option("sqlalchemy.url") == expected
+    engine.dispose()
