@@ -6,6 +6,8 @@ import logging
 import socket
 from datetime import date
 
+from flask import Flask
+
 from .exports.qr import qr_text
 from .extensions import socketio
 
@@ -24,7 +26,7 @@ def lan_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
-def create_demo(app) -> tuple[str, str]:
+def create_demo(app: Flask) -> tuple[str, str]:
     """Create a demo workshop; return its join code and moderator token."""
     from .db import get_session
     from .services.workshops import WorkshopDetails, create_workshop
@@ -50,6 +52,8 @@ def serve(host: str, port: int, async_mode: str, demo: bool = False) -> int:
     from . import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Request logs would contain secret moderator links (/m/<token>) and phones' addresses.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     overrides: dict[str, object] = {"ASYNC_MODE": async_mode, "HOST": host, "PORT": port}
     address = lan_address()
     if address and host in ("0.0.0.0", "::"):
@@ -66,5 +70,9 @@ def serve(host: str, port: int, async_mode: str, demo: bool = False) -> int:
         print(f"Demo-Workshop: Code {code}")
         print(f"Moderation (einmalig angezeigt / shown once): {base}/m/{token}")
     print(f"Start: {base}/  ·  Strg+C beendet / Ctrl+C stops\n", flush=True)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    try:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    except KeyboardInterrupt:
+        pass
+    print("workshop beendet / stopped", flush=True)
     return 0
