@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 from datetime import date
@@ -70,9 +71,7 @@ def serve(host: str, port: int, async_mode: str, demo: bool = False) -> int:
         print(f"Demo-Workshop: Code {code}")
         print(f"Moderation (einmalig angezeigt / shown once): {base}/m/{token}")
     print(f"Start: {base}/  ·  Strg+C beendet / Ctrl+C stops\n", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
-    except KeyboardInterrupt:
-        pass
     print("workshop beendet / stopped", flush=True)
     return 0
