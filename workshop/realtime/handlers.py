@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app, g, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
+from sqlalchemy.orm import Session
 
 from ..db import get_session
 from ..extensions import socketio
@@ -22,6 +23,7 @@ from . import events as names
 from .broadcast import publish_presence
 from .commands import (
     ConnectionInfo,
+    Result,
     command,
     connection_info,
     error_ack,
@@ -115,43 +117,57 @@ def _snapshot(workshop: Workshop, info: ConnectionInfo) -> dict[str, Any]:
 
 
 @command(names.SNAPSHOT_GET, schemas.SnapshotGet, ROLES)
-def on_snapshot_get(db, workshop, info, cmd):
+def on_snapshot_get(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.SnapshotGet
+) -> Result:
     """The whole current state, for a client that missed a change or reconnected."""
     return _snapshot(workshop, info), []
 
 
 @command(names.PHASE_SET, schemas.PhaseSet, ("moderator",))
-def on_phase_set(db, workshop, info, cmd):
+def on_phase_set(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.PhaseSet
+) -> Result:
     events = workshop_service.set_phase(db, workshop, cmd.phase)
     return {"v": workshop.version, "phase": workshop.phase}, events
 
 
 @command(names.PHASE_STEP, schemas.PhaseStep, ("moderator",))
-def on_phase_step(db, workshop, info, cmd):
+def on_phase_step(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.PhaseStep
+) -> Result:
     events = workshop_service.step_phase(db, workshop, cmd.step)
     return {"v": workshop.version, "phase": workshop.phase}, events
 
 
 @command(names.TIMER_START, schemas.TimerStart, ("moderator",))
-def on_timer_start(db, workshop, info, cmd):
+def on_timer_start(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.TimerStart
+) -> Result:
     events = workshop_service.start_timer(db, workshop, cmd.seconds)
     return {"v": workshop.version}, events
 
 
 @command(names.TIMER_EXTEND, schemas.TimerExtend, ("moderator",))
-def on_timer_extend(db, workshop, info, cmd):
+def on_timer_extend(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.TimerExtend
+) -> Result:
     events = workshop_service.extend_timer(db, workshop, cmd.seconds)
     return {"v": workshop.version}, events
 
 
 @command(names.TIMER_STOP, schemas.TimerStop, ("moderator",))
-def on_timer_stop(db, workshop, info, cmd):
+def on_timer_stop(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.TimerStop
+) -> Result:
     events = workshop_service.stop_timer(db, workshop)
     return {"v": workshop.version}, events
 
 
 @command(names.PROFILE_UPDATE, schemas.ProfileUpdate, ("participant",))
-def on_profile_update(db, workshop, info, cmd):
+def on_profile_update(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ProfileUpdate
+) -> Result:
     participant = participant_service.get_participant(db, workshop, info.participant_id)
     events = participant_service.update_profile(
         db, workshop, participant, cmd.display_name, cmd.organisation
