@@ -39,3 +39,36 @@ def test_database_urls_with_percent_encoded_passwords_are_accepted():
     assert "p%40ss" in expected
     assert config.get_main_option("sqlalchemy.url") == expected
     engine.dispose()
+
+
+def test_upgrading_a_database_with_workshops_keeps_them(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from workshop.db import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workshop (join_code, title, place, description, language, template,"
+                " phase, version, moderator_token_hash, projector_key, created_at)"
+                " VALUES ('ACDEFG', 'Alt', '', '', 'de', 'kaoa', 'lobby', 1, 'h', 'k',"
+                " '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO participant (workshop_id, display_name, organisation, joined_at)"
+                " VALUES (1, '', '', '2026-01-01 00:00:00')"
+            )
+        )
+    upgrade_database(engine)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT card_names, collect_locked, show_authors FROM workshop")
+        ).one()
+        assert tuple(row) == ("anonymous", 0, 0)
+        assert connection.execute(text("SELECT done FROM participant")).scalar() == 0
+    engine.dispose()

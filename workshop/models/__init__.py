@@ -1,16 +1,23 @@
 """All models, imported here so metadata and Alembic see every table."""
 
 from .base import Base, utcnow
+from .card import Card, CardSupport, Cluster, Goal, GoalCard
 from .participant import Connection, Participant, ProcessedCommand, ServerProcess
-from .workshop import LANGUAGES, PHASES, ActionField, CardKind, Workshop
+from .workshop import CARD_NAME_MODES, LANGUAGES, PHASES, ActionField, CardKind, Workshop
 
 __all__ = [
+    "CARD_NAME_MODES",
     "LANGUAGES",
     "PHASES",
     "ActionField",
     "Base",
+    "Card",
     "CardKind",
+    "CardSupport",
+    "Cluster",
     "Connection",
+    "Goal",
+    "GoalCard",
     "Participant",
     "ProcessedCommand",
     "ServerProcess",

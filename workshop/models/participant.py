@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
@@ -24,6 +24,8 @@ class Participant(Base):
     #: Optional organisation, e.g. "Agentur für Arbeit".
     organisation: Mapped[str] = mapped_column(String(120), default="")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The participant marked themselves "fertig" with collecting.
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ServerProcess(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -12,6 +12,7 @@ from .base import Base, UTCDateTime, utcnow
 #: The phases of a retreat, in their order.
 PHASES: tuple[str, ...] = ("lobby", "collect", "cluster", "goals", "vote", "results", "closed")
 LANGUAGES: tuple[str, ...] = ("de", "en")
+CARD_NAME_MODES: tuple[str, ...] = ("anonymous", "names")
 
 
 class Workshop(Base):
@@ -37,6 +38,16 @@ class Workshop(Base):
     moderator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: Secret part of the read-only projector link.
     projector_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Whether cards show their author's display name ("names") or nobody's ("anonymous").
+    card_names: Mapped[str] = mapped_column(String(16), default="anonymous")
+    #: Collecting locked: participants can no longer post, edit or delete cards.
+    collect_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Whether the projector shows authors (only when ``card_names`` is "names").
+    show_authors: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The card shown large on the projector, if any.
+    spotlight_card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("card.id", ondelete="SET NULL", use_alter=True)
+    )
     #: When the countdown of the current phase ends; None when no countdown runs.
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
