@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "AUTO_MIGRATE": True,
     "MAX_PAYLOAD_BYTES": 16_384,
     "SESSION_COOKIE_SECURE": False,
+    "CARD_RATE_LIMIT": "10/60",  # at most 10 cards per participant per 60 seconds
 }
 
 #: Settings that are read from the environment, with their type.
@@ -38,6 +39,7 @@ _ENV_TYPES: dict[str, type] = {
     "AUTO_MIGRATE": bool,
     "MAX_PAYLOAD_BYTES": int,
     "SESSION_COOKIE_SECURE": bool,
+    "CARD_RATE_LIMIT": str,
 }
 
 
@@ -83,6 +85,10 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     queue = config.get("SOCKETIO_MESSAGE_QUEUE")
     if queue and not queue.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("SOCKETIO_MESSAGE_QUEUE must be a redis:// URL")
+
+    count, _, seconds = str(config["CARD_RATE_LIMIT"]).partition("/")
+    if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
+        raise ConfigError("CARD_RATE_LIMIT must look like 10/60 (cards per seconds)")
 
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     if not config.get("DATABASE_URL"):

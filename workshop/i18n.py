@@ -44,6 +44,27 @@ ERROR_MESSAGES = {
     "workshop_closed": _("This workshop is closed. Joining is no longer possible."),
     "participant_not_found": _("You are not registered in this workshop. Please join again."),
     "command_id_taken": _("This command id belongs to another client."),
+    "card_not_found": _("This card does not exist (any more)."),
+    "not_collecting": _("Cards can only be posted and changed while the review is running."),
+    "collect_locked": _("The moderator has closed the collection. Cards can no longer change."),
+    "too_many_cards": _(
+        "That was a lot of cards in a short time. Please wait a moment (about %(seconds)s s)."
+    ),
+    "not_your_card": _("You can only change your own cards."),
+    "own_card": _("You cannot support your own card."),
+    "card_merged": _("This card was merged or deleted by the moderator."),
+    "merge_same_card": _("A card cannot be merged into itself."),
+    "card_not_visible": _("Hidden or deleted cards cannot be shown on the projector."),
+    "not_clustering": _("Cards can only be arranged during the review, clustering or goals."),
+    "cluster_not_found": _("This cluster does not exist (any more)."),
+    "card_other_field": _("This card belongs to another action field than the cluster."),
+    "duplicate_cards": _("A card was listed twice."),
+    "not_goal_phase": _(
+        "Goals can only be written and changed while clustering or in the goals phase."
+    ),
+    "goal_not_found": _("This goal does not exist (any more)."),
+    "merge_same_goal": _("A goal cannot be merged into itself."),
+    "unknown_name_mode": _("Please choose whether cards show names or stay anonymous."),
     # Transport-level errors raised by the Socket.IO adapter:
     "invalid_payload": _("The request was malformed."),
     "unknown_event": _("This request is unknown to the server. Please reload the page."),

@@ -33,3 +33,65 @@ class ParticipantChanged(DomainEvent):
     """A participant joined or changed their profile."""
 
     participant_id: int
+
+
+@dataclass(frozen=True)
+class CardChanged(DomainEvent):
+    """A card was posted, edited, hidden, deleted, restored, merged or supported."""
+
+    card_id: int
+
+
+@dataclass(frozen=True)
+class CardRemoved(DomainEvent):
+    """A card was deleted for good by its author."""
+
+    card_id: int
+
+
+@dataclass(frozen=True)
+class WallChanged(DomainEvent):
+    """Collect settings: locking, names, authors on the projector, spotlight."""
+
+    #: Names on cards changed: every card view changes, so clients fetch a snapshot.
+    names_changed: bool = False
+
+
+@dataclass(frozen=True)
+class ClusterChanged(DomainEvent):
+    """A cluster was created or renamed."""
+
+    cluster_id: int
+
+
+@dataclass(frozen=True)
+class ClusterRemoved(DomainEvent):
+    """A cluster was dissolved; its cards went back to their fields."""
+
+    cluster_id: int
+
+
+@dataclass(frozen=True)
+class CardsArranged(DomainEvent):
+    """The order of cards changed in these lists; each list is (cluster id, field id)."""
+
+    lists: tuple[tuple[int | None, int], ...]
+
+
+@dataclass(frozen=True)
+class GoalChanged(DomainEvent):
+    """A strategic goal was created or edited."""
+
+    goal_id: int
+
+
+@dataclass(frozen=True)
+class GoalRemoved(DomainEvent):
+    """A goal was deleted or merged into another."""
+
+    goal_id: int
+
+
+@dataclass(frozen=True)
+class GoalsArranged(DomainEvent):
+    """The order of the goals changed."""

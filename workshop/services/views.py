@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Participant, Workshop, utcnow
+from ..models import Card, CardSupport, Cluster, Goal, Participant, Workshop, utcnow
+from .cards import all_cards, visible_cards
+from .clusters import clusters
+from .goals import goals
 from .presence import presence
 
 ROLES: tuple[str, ...] = ("participant", "moderator", "projector")
@@ -48,16 +52,123 @@ def timer_view(workshop: Workshop) -> dict[str, Any]:
 
 
 def presence_view(session: Session, workshop_id: int) -> dict[str, int]:
+    """Head count for moderator and projector: joined, connected, and "fertig" (never who)."""
     counts = presence(session, workshop_id)
-    return {"joined": counts.joined, "connected": counts.connected}
+    done = session.scalar(
+        select(func.count())
+        .select_from(Participant)
+        .where(Participant.workshop_id == workshop_id, Participant.done.is_(True))
+    )
+    return {"joined": counts.joined, "connected": counts.connected, "done": done or 0}
 
 
-def me_view(participant: Participant) -> dict[str, Any]:
-    """A participant's own profile (only ever sent to that participant)."""
+def _author_name(card: Card, workshop: Workshop, role: str) -> str | None:
+    """The author's display name where the workshop's settings allow it for ``role``."""
+    if card.author is None or not card.author.display_name:
+        return None
+    if role == "moderator":
+        return card.author.display_name
+    if workshop.card_names != "names":
+        return None
+    if role == "projector" and not workshop.show_authors:
+        return None
+    return card.author.display_name
+
+
+def card_view(card: Card, workshop: Workshop, role: str) -> dict[str, Any]:
+    """A card as ``role`` may see it; only moderators learn about hidden or deleted cards."""
+    view: dict[str, Any] = {
+        "id": card.id,
+        "field_id": card.field_id,
+        "kind_id": card.kind_id,
+        "text": card.text,
+        "edited": card.moderator_edited_at is not None,
+        "supports": len(card.supports),
+        "cluster_id": card.cluster_id,
+        "position": card.position,
+        "author": _author_name(card, workshop, role),
+    }
+    if role == "moderator":
+        view.update(
+            hidden=card.hidden,
+            deleted=card.deleted_at is not None,
+            merged_into=card.merged_into_id,
+            by_moderator=card.author_id is None,
+        )
+    return view
+
+
+def cards_view(session: Session, workshop: Workshop, role: str) -> list[dict[str, Any]]:
+    """Every card ``role`` may see."""
+    cards = (
+        all_cards(session, workshop) if role == "moderator" else visible_cards(session, workshop)
+    )
+    return [card_view(card, workshop, role) for card in cards]
+
+
+def cluster_view(cluster: Cluster) -> dict[str, Any]:
+    """A cluster (theme); its cards carry its id."""
+    return {
+        "id": cluster.id,
+        "field_id": cluster.field_id,
+        "name": cluster.name,
+        "position": cluster.position,
+    }
+
+
+def goal_view(goal: Goal) -> dict[str, Any]:
+    """A strategic goal with its source cards."""
+    return {
+        "id": goal.id,
+        "title": goal.title,
+        "description": goal.description,
+        "field_id": goal.field_id,
+        "position": goal.position,
+        "cluster_id": goal.cluster_id,
+        "card_ids": [link.card_id for link in goal.cards],
+    }
+
+
+def wall_view(session: Session, workshop: Workshop) -> dict[str, Any]:
+    """Collect settings and the spotlighted card (already checked to be visible)."""
+    spotlight = (
+        session.get(Card, workshop.spotlight_card_id) if workshop.spotlight_card_id else None
+    )
+    return {
+        "collect_locked": workshop.collect_locked,
+        "card_names": workshop.card_names,
+        "show_authors": workshop.show_authors,
+        "spotlight": card_view(spotlight, workshop, "projector") if spotlight else None,
+    }
+
+
+def me_view(session: Session, workshop: Workshop, participant: Participant) -> dict[str, Any]:
+    """A participant's own profile and cards (only ever sent to that participant).
+
+    Own cards include those the moderator hid, marked as such, so nobody wonders where a card
+    went; cards the moderator deleted or merged are gone for the author too.
+    """
+    own = session.scalars(
+        select(Card)
+        .where(
+            Card.author_id == participant.id,
+            Card.deleted_at.is_(None),
+            Card.merged_into_id.is_(None),
+        )
+        .order_by(Card.id)
+    )
+    supported = session.scalars(
+        select(CardSupport.card_id).where(CardSupport.participant_id == participant.id)
+    )
     return {
         "id": participant.id,
         "display_name": participant.display_name,
         "organisation": participant.organisation,
+        "done": participant.done,
+        "cards": [
+            {**card_view(card, workshop, "participant"), "hidden": card.hidden} for card in own
+        ],
+        "supported": sorted(supported),
     }
 
 
@@ -77,9 +188,13 @@ def snapshot(
         "workshop": workshop_view(workshop, join_url),
         "timer": timer_view(workshop),
         **structure_view(workshop),
+        "cards": cards_view(session, workshop, role),
+        "clusters": [cluster_view(c) for c in clusters(session, workshop)],
+        "goals": [goal_view(g) for g in goals(session, workshop)],
+        "wall": wall_view(session, workshop),
     }
     if role in ("moderator", "projector"):
         view["presence"] = presence_view(session, workshop.id)
     if role == "participant" and participant is not None:
-        view["me"] = me_view(participant)
+        view["me"] = me_view(session, workshop, participant)
     return view

@@ -184,6 +184,20 @@ def rotate_projector_key(session: Session, workshop: Workshop) -> None:
     session.flush()
 
 
+def lock_workshop(session: Session, workshop_id: int) -> Workshop | None:
+    """Load a workshop for a change, holding its write lock until the transaction ends.
+
+    Taken before anything else is read, it makes the commands of one workshop run one after
+    another, so no command computes on state that another is changing. PostgreSQL gets a row
+    lock; SQLite takes its database write lock with a no-op update (it has no row locks).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(Workshop).where(Workshop.id == workshop_id).values(version=Workshop.version)
+        )
+    return session.get(Workshop, workshop_id, with_for_update=True, populate_existing=True)
+
+
 def bump_version(session: Session, workshop: Workshop) -> int:
     """Increase the workshop version atomically and return the new value.
 
