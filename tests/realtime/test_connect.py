@@ -24,7 +24,7 @@ def test_every_role_gets_a_snapshot_filtered_for_it(app, moderator_client):
     assert mod_snapshot["workshop"]["phase"] == "lobby"
     assert phone_snapshot["me"]["display_name"] == "Anna"
     assert "presence" not in phone_snapshot
-    assert proj_snapshot["presence"] == {"joined": 1, "connected": 1}
+    assert proj_snapshot["presence"] == {"joined": 1, "connected": 1, "done": 0}
     assert "me" not in proj_snapshot and "me" not in mod_snapshot
     assert phone_snapshot["workshop"]["join_url"].endswith(f"/j/{workshop.join_code}")
 
@@ -64,9 +64,17 @@ def test_presence_follows_phones_connecting_and_leaving(app, moderator_client):
     projector = socket_for(app, browser, workshop, "projector")
     received(projector)
     phone = socket_for(app, join_as_participant(app, workshop), workshop, "participant")
-    assert received(projector, "presence.changed")[-1]["args"][0] == {"joined": 1, "connected": 1}
+    assert received(projector, "presence.changed")[-1]["args"][0] == {
+        "joined": 1,
+        "connected": 1,
+        "done": 0,
+    }
     phone.disconnect()
-    assert received(projector, "presence.changed")[-1]["args"][0] == {"joined": 1, "connected": 0}
+    assert received(projector, "presence.changed")[-1]["args"][0] == {
+        "joined": 1,
+        "connected": 0,
+        "done": 0,
+    }
 
 
 def test_rotated_moderator_link_locks_out_connected_co_moderator(app, moderator_client, db):

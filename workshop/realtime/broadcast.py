@@ -11,15 +11,21 @@ from typing import Any
 
 from ..db import get_session
 from ..extensions import socketio
-from ..models import Participant
+from ..models import Card, Cluster, Goal, Participant, Workshop
 from ..services import events as ev
+from ..services.clusters import list_order
+from ..services.goals import goals
 from ..services.participants import get_participant
 from ..services.views import (
     ROLES,
+    card_view,
+    cluster_view,
+    goal_view,
     me_view,
     presence_view,
     structure_view,
     timer_view,
+    wall_view,
     workshop_view,
 )
 from ..services.workshops import get_workshop
@@ -53,10 +59,51 @@ def publish(events: Iterable[ev.DomainEvent]) -> None:
         elif isinstance(event, ev.ParticipantChanged):
             # Nobody sees other people's profiles; the person's own devices get theirs.
             _emit_all(wid, names.SYNC_TICK, {"v": version})
-            send_me(get_participant(db, workshop, event.participant_id))
+            send_me(workshop, get_participant(db, workshop, event.participant_id))
             publish_presence(wid)
+        elif isinstance(event, ev.CardChanged):
+            _publish_card(workshop, version, db.get(Card, event.card_id))
+        elif isinstance(event, ev.CardRemoved):
+            _emit_all(wid, names.CARD_REMOVED, {"v": version, "card_id": event.card_id})
+        elif isinstance(event, ev.ClusterChanged):
+            payload = {"v": version, "cluster": cluster_view(db.get(Cluster, event.cluster_id))}
+            _emit_all(wid, names.CLUSTER_CHANGED, payload)
+        elif isinstance(event, ev.ClusterRemoved):
+            _emit_all(wid, names.CLUSTER_REMOVED, {"v": version, "cluster_id": event.cluster_id})
+        elif isinstance(event, ev.CardsArranged):
+            lists = [list_order(db, workshop, key) for key in event.lists]
+            _emit_all(wid, names.CARDS_ARRANGED, {"v": version, "lists": lists})
+        elif isinstance(event, ev.GoalChanged):
+            payload = {"v": version, "goal": goal_view(db.get(Goal, event.goal_id))}
+            _emit_all(wid, names.GOAL_CHANGED, payload)
+        elif isinstance(event, ev.GoalRemoved):
+            _emit_all(wid, names.GOAL_REMOVED, {"v": version, "goal_id": event.goal_id})
+        elif isinstance(event, ev.GoalsArranged):
+            goal_ids = [goal.id for goal in goals(db, workshop)]
+            _emit_all(wid, names.GOALS_ARRANGED, {"v": version, "goal_ids": goal_ids})
+        elif isinstance(event, ev.WallChanged):
+            payload = {"v": version, "wall": wall_view(db, workshop)}
+            if event.names_changed:
+                payload["resync"] = True
+            _emit_all(wid, names.WALL_CHANGED, payload)
         else:  # pragma: no cover - a new event type without a route is a programming error
             raise TypeError(f"no route for {type(event).__name__}")
+
+
+def _publish_card(workshop: Workshop, version: int, card: Card | None) -> None:
+    """A changed card: its view to who may see it, a removal to who may not any more."""
+    if card is None:  # pragma: no cover - deleted by a later command in the same burst
+        _emit_all(workshop.id, names.SYNC_TICK, {"v": version})
+        return
+    for role in ROLES:
+        room = role_room(workshop.id, role)
+        if role == "moderator" or card.is_visible:
+            payload = {"v": version, "card": card_view(card, workshop, role)}
+            socketio.emit(names.CARD_CHANGED, payload, to=room)
+        else:
+            socketio.emit(names.CARD_REMOVED, {"v": version, "card_id": card.id}, to=room)
+    if card.author is not None:
+        send_me(workshop, card.author)
 
 
 def publish_presence(workshop_id: int) -> None:
@@ -66,8 +113,7 @@ def publish_presence(workshop_id: int) -> None:
         socketio.emit(names.PRESENCE_CHANGED, payload, to=role_room(workshop_id, role))
 
 
-def send_me(participant: Participant) -> None:
-    """A participant's own profile, unversioned, to that participant's devices only."""
-    socketio.emit(
-        names.ME_CHANGED, {"me": me_view(participant)}, to=participant_room(participant.id)
-    )
+def send_me(workshop: Workshop, participant: Participant) -> None:
+    """A participant's own profile and cards, unversioned, to that participant's devices only."""
+    payload = {"me": me_view(get_session(), workshop, participant)}
+    socketio.emit(names.ME_CHANGED, payload, to=participant_room(participant.id))

@@ -166,11 +166,14 @@ def _apply(
     if parsed.workshop != info.workshop_id:  # type: ignore[attr-defined]
         raise Forbidden("wrong_workshop", fields=["workshop"])
     db = get_session()
-    workshop = db.get(Workshop, info.workshop_id)
+    command_id = getattr(parsed, "id", None)
+    if command_id is None:
+        workshop = db.get(Workshop, info.workshop_id)
+    else:
+        workshop = workshop_service.lock_workshop(db, info.workshop_id)
     if workshop is None:
         raise NotFound("workshop_not_found")
     check_still_allowed(db, workshop, info)
-    command_id = getattr(parsed, "id", None)
     if command_id is not None:
         earlier = previous_ack(db, workshop.id, command_id, info.sender)
         if earlier is not None:

@@ -12,12 +12,16 @@ from sqlalchemy.orm import Session
 from ..db import get_session
 from ..extensions import socketio
 from ..i18n import message_for, select_locale
-from ..models import Workshop
+from ..models import Participant, Workshop
 from ..schemas import commands as schemas
+from ..services import cards as card_service
+from ..services import clusters as cluster_service
+from ..services import goals as goal_service
 from ..services import participants as participant_service
 from ..services import presence
 from ..services import workshops as workshop_service
-from ..services.views import ROLES, me_view, snapshot
+from ..services.cards import RateLimit
+from ..services.views import ROLES, card_view, cluster_view, goal_view, me_view, snapshot
 from ..web import access
 from . import events as names
 from .broadcast import publish_presence
@@ -172,7 +176,222 @@ def on_profile_update(
     events = participant_service.update_profile(
         db, workshop, participant, cmd.display_name, cmd.organisation
     )
-    return {"me": me_view(participant)}, events
+    return {"me": me_view(db, workshop, participant)}, events
+
+
+def _participant(db: Session, workshop: Workshop, info: ConnectionInfo) -> Participant | None:
+    """The sending participant, or None when the moderator sends."""
+    if info.role != "participant":
+        return None
+    return participant_service.get_participant(db, workshop, info.participant_id)
+
+
+def _rate_limit() -> RateLimit:
+    return RateLimit.parse(current_app.config["CARD_RATE_LIMIT"])
+
+
+@command(names.PARTICIPANT_DONE, schemas.ParticipantDone, ("participant",))
+def on_participant_done(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ParticipantDone
+) -> Result:
+    participant = participant_service.get_participant(db, workshop, info.participant_id)
+    events = card_service.set_done(db, workshop, participant, cmd.done)
+    return {"done": participant.done}, events
+
+
+@command(names.CARD_POST, schemas.CardPost, ("participant", "moderator"))
+def on_card_post(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardPost
+) -> Result:
+    card, events = card_service.post_card(
+        db,
+        workshop,
+        _participant(db, workshop, info),
+        cmd.field_id,
+        cmd.kind_id,
+        cmd.text,
+        _rate_limit(),
+    )
+    return {"v": workshop.version, "card": card_view(card, workshop, info.role)}, events
+
+
+@command(names.CARD_EDIT, schemas.CardEdit, ("participant", "moderator"))
+def on_card_edit(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardEdit
+) -> Result:
+    events = card_service.edit_card(
+        db,
+        workshop,
+        cmd.card_id,
+        cmd.text,
+        _participant(db, workshop, info),
+        cmd.field_id,
+        cmd.kind_id,
+    )
+    return {"v": workshop.version}, events
+
+
+@command(names.CARD_DELETE, schemas.CardRef, ("participant", "moderator"))
+def on_card_delete(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardRef
+) -> Result:
+    author = _participant(db, workshop, info)
+    if author is None:
+        events = card_service.moderate_delete(db, workshop, cmd.card_id, deleted=True)
+    else:
+        events = card_service.delete_own_card(db, workshop, author, cmd.card_id)
+    return {"v": workshop.version}, events
+
+
+@command(names.CARD_RESTORE, schemas.CardRef, ("moderator",))
+def on_card_restore(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardRef
+) -> Result:
+    events = card_service.moderate_delete(db, workshop, cmd.card_id, deleted=False)
+    return {"v": workshop.version}, events
+
+
+@command(names.CARD_HIDE, schemas.CardHide, ("moderator",))
+def on_card_hide(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardHide
+) -> Result:
+    events = card_service.set_hidden(db, workshop, cmd.card_id, cmd.hidden)
+    return {"v": workshop.version}, events
+
+
+@command(names.CARD_MERGE, schemas.CardMerge, ("moderator",))
+def on_card_merge(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardMerge
+) -> Result:
+    events = card_service.merge_cards(db, workshop, cmd.source_id, cmd.target_id)
+    return {"v": workshop.version}, events
+
+
+@command(names.CARD_SUPPORT, schemas.CardSupport, ("participant",))
+def on_card_support(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardSupport
+) -> Result:
+    participant = participant_service.get_participant(db, workshop, info.participant_id)
+    events = card_service.set_support(db, workshop, participant, cmd.card_id, cmd.support)
+    return {"v": workshop.version, "support": cmd.support}, events
+
+
+@command(names.CARD_SIMILAR, schemas.CardSimilar, ("participant", "moderator"))
+def on_card_similar(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardSimilar
+) -> Result:
+    """The visible cards most like a text being typed ("Ähnliche Karten gibt es schon")."""
+    return {"cards": card_service.similar_cards(db, workshop, cmd.text, cmd.field_id)}, []
+
+
+@command(names.CARD_SPOTLIGHT, schemas.CardSpotlight, ("moderator",))
+def on_card_spotlight(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardSpotlight
+) -> Result:
+    events = card_service.set_spotlight(db, workshop, cmd.card_id)
+    return {"v": workshop.version}, events
+
+
+@command(names.WALL_UPDATE, schemas.WallUpdate, ("moderator",))
+def on_wall_update(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.WallUpdate
+) -> Result:
+    events = card_service.update_wall(
+        db,
+        workshop,
+        collect_locked=cmd.collect_locked,
+        show_authors=cmd.show_authors,
+        card_names=cmd.card_names,
+    )
+    return {"v": workshop.version}, events
+
+
+@command(names.CARD_MOVE, schemas.CardMove, ("moderator",))
+def on_card_move(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.CardMove
+) -> Result:
+    """Move a card into a cluster, or back to its field; the server decides the final order."""
+    events = cluster_service.move_card(db, workshop, cmd.card_id, cmd.cluster_id, cmd.index)
+    return {"v": workshop.version}, events
+
+
+@command(names.CLUSTER_CREATE, schemas.ClusterCreate, ("moderator",))
+def on_cluster_create(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ClusterCreate
+) -> Result:
+    cluster, events = cluster_service.create_cluster(
+        db, workshop, cmd.field_id, cmd.name, cmd.card_ids
+    )
+    return {"v": workshop.version, "cluster": cluster_view(cluster)}, events
+
+
+@command(names.CLUSTER_RENAME, schemas.ClusterRename, ("moderator",))
+def on_cluster_rename(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ClusterRename
+) -> Result:
+    events = cluster_service.rename_cluster(db, workshop, cmd.cluster_id, cmd.name)
+    return {"v": workshop.version}, events
+
+
+@command(names.CLUSTER_DISSOLVE, schemas.ClusterRef, ("moderator",))
+def on_cluster_dissolve(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ClusterRef
+) -> Result:
+    events = cluster_service.dissolve_cluster(db, workshop, cmd.cluster_id)
+    return {"v": workshop.version}, events
+
+
+@command(names.CLUSTER_SUGGEST, schemas.ClusterSuggest, ("moderator",))
+def on_cluster_suggest(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ClusterSuggest
+) -> Result:
+    """Proposals only: the moderator accepts one with ``cluster.create``."""
+    return {"proposals": cluster_service.suggest(db, workshop, cmd.across_fields)}, []
+
+
+@command(names.GOAL_CREATE, schemas.GoalCreate, ("moderator",))
+def on_goal_create(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.GoalCreate
+) -> Result:
+    """A goal from a cluster (``cluster_id``) or written directly."""
+    goal, events = goal_service.create_goal(
+        db, workshop, cmd.title, cmd.description, cmd.field_id, cmd.cluster_id, cmd.card_ids
+    )
+    return {"v": workshop.version, "goal": goal_view(goal)}, events
+
+
+@command(names.GOAL_UPDATE, schemas.GoalUpdate, ("moderator",))
+def on_goal_update(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.GoalUpdate
+) -> Result:
+    events = goal_service.update_goal(
+        db, workshop, cmd.goal_id, cmd.title, cmd.description, cmd.field_id
+    )
+    return {"v": workshop.version}, events
+
+
+@command(names.GOAL_MOVE, schemas.GoalMove, ("moderator",))
+def on_goal_move(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.GoalMove
+) -> Result:
+    events = goal_service.move_goal(db, workshop, cmd.goal_id, cmd.index)
+    return {"v": workshop.version}, events
+
+
+@command(names.GOAL_MERGE, schemas.GoalMerge, ("moderator",))
+def on_goal_merge(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.GoalMerge
+) -> Result:
+    events = goal_service.merge_goals(db, workshop, cmd.source_id, cmd.target_id)
+    return {"v": workshop.version}, events
+
+
+@command(names.GOAL_DELETE, schemas.GoalRef, ("moderator",))
+def on_goal_delete(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.GoalRef
+) -> Result:
+    events = goal_service.delete_goal(db, workshop, cmd.goal_id)
+    return {"v": workshop.version}, events
 
 
 @socketio.on("*")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..models import PHASES
+from ..models import CARD_NAME_MODES, PHASES
 
 PhaseName = Literal[PHASES]  # type: ignore[valid-type]
+NameMode = Literal[CARD_NAME_MODES]  # type: ignore[valid-type]
+#: Raw text is bounded here; the services give the precise, translated length message.
+RawText = Annotated[str, Field(max_length=5000)]
 
 
 class Query(BaseModel):
@@ -52,3 +55,108 @@ class TimerStop(Command):
 class ProfileUpdate(Command):
     display_name: str = Field(default="", max_length=200)
     organisation: str = Field(default="", max_length=400)
+
+
+class ParticipantDone(Command):
+    done: bool
+
+
+class CardPost(Command):
+    field_id: int
+    kind_id: int
+    text: RawText
+
+
+class CardEdit(Command):
+    card_id: int
+    text: RawText
+    field_id: int | None = None
+    kind_id: int | None = None
+
+
+class CardRef(Command):
+    card_id: int
+
+
+class CardHide(Command):
+    card_id: int
+    hidden: bool
+
+
+class CardMerge(Command):
+    source_id: int
+    target_id: int
+
+
+class CardSupport(Command):
+    card_id: int
+    support: bool
+
+
+class CardSimilar(Query):
+    text: RawText
+    field_id: int | None = None
+
+
+class CardSpotlight(Command):
+    card_id: int | None
+
+
+class WallUpdate(Command):
+    collect_locked: bool | None = None
+    show_authors: bool | None = None
+    card_names: NameMode | None = None
+
+
+class CardMove(Command):
+    card_id: int
+    cluster_id: int | None
+    index: int = Field(ge=0, le=100_000)
+
+
+class ClusterCreate(Command):
+    field_id: int | None
+    name: Annotated[str, Field(max_length=1000)] = ""
+    card_ids: list[int] = Field(default_factory=list, max_length=500)
+
+
+class ClusterRename(Command):
+    cluster_id: int
+    name: Annotated[str, Field(max_length=1000)]
+
+
+class ClusterRef(Command):
+    cluster_id: int
+
+
+class ClusterSuggest(Query):
+    across_fields: bool = False
+
+
+class GoalCreate(Command):
+    title: Annotated[str, Field(max_length=1000)]
+    description: Annotated[str, Field(max_length=10_000)] = ""
+    field_id: int | None = None
+    cluster_id: int | None = None
+    card_ids: list[int] = Field(default_factory=list, max_length=500)
+
+
+class GoalUpdate(Command):
+    goal_id: int
+    title: Annotated[str, Field(max_length=1000)]
+    description: Annotated[str, Field(max_length=10_000)] = ""
+    field_id: int | None = None
+
+
+class GoalMove(Command):
+    goal_id: int
+    index: int = Field(ge=0, le=100_000)
+
+
+class GoalMerge(Command):
+    source_id: int
+    target_id: int
+
+
+class GoalRef(Command):
+    goal_id: int
