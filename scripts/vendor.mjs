@@ -5,6 +5,8 @@ import { dirname, join } from "node:path";
 const FILES = [
   ["socket.io-client/dist/socket.io.min.js", "socket.io/socket.io.min.js"],
   ["socket.io-client/LICENSE", "socket.io/LICENSE"],
+  ["sortablejs/Sortable.min.js", "sortablejs/Sortable.min.js"],
+  ["sortablejs/LICENSE", "sortablejs/LICENSE"],
 ];
 
 for (const [from, to] of FILES) {
@@ -12,5 +14,7 @@ for (const [from, to] of FILES) {
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(join("node_modules", from), target);
 }
-const version = JSON.parse(readFileSync("node_modules/socket.io-client/package.json")).version;
-console.log(`socket.io-client ${version} copied to static/vendor/socket.io/`);
+for (const name of ["socket.io-client", "sortablejs"]) {
+  const { version } = JSON.parse(readFileSync(`node_modules/${name}/package.json`));
+  console.log(`${name} ${version} copied to static/vendor/`);
+}

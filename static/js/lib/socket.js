@@ -72,6 +72,8 @@ export class WorkshopConnection {
     }
     this.version = payload.v;
     if (name !== EVENTS.SYNC_TICK) this.handlers.onEvent?.(name, payload);
+    // The server asks for a fresh snapshot when a change alters many views at once.
+    if (payload.resync) this.resync();
   }
 
   applySnapshot(snapshot) {
@@ -101,6 +103,23 @@ export class WorkshopConnection {
     const done = new Promise((resolve) => this.waiting.set(id, resolve));
     if (this.socket.connected) this.transmit(command);
     return done;
+  }
+
+  // Commands of one event still waiting for the server (e.g. cards typed offline).
+  pending(event) {
+    return this.outbox.filter((command) => command.event === event);
+  }
+
+  // A read-only request (no outbox, no retry); resolves with the ack or null when offline.
+  request(event, fields = {}) {
+    if (!this.socket.connected) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emit(event, { ...fields, workshop: this.config.workshop }, (err, ack) =>
+          resolve(err ? null : ack),
+        );
+    });
   }
 
   transmit(command) {
@@ -137,6 +156,7 @@ export class WorkshopConnection {
       // Private mode or full storage: the outbox still lives in memory.
     }
     this.showPending();
+    this.handlers.onOutbox?.();
   }
 
   showPending() {

@@ -1,19 +1,27 @@
 // The moderator's control page: phases, countdown and head count.
 import { EVENTS } from "../lib/events.js";
+import { createCardBoard } from "../lib/card_board.js";
 import { $, $$, readConfig } from "../lib/dom.js";
+import { createGoalBoard } from "../lib/goal_board.js";
 import { WorkshopConnection, sendWithStatus } from "../lib/socket.js";
 import { showTimer } from "../lib/timer.js";
 import { showPhase, showPresence, showWorkshop } from "../lib/workshop_view.js";
 
 const config = readConfig();
 
+let board = null;
+let goalBoard = null;
 const connection = new WorkshopConnection(config, {
   onSnapshot(snapshot) {
+    board.onSnapshot(snapshot);
+    goalBoard.onSnapshot(snapshot);
     showWorkshop(snapshot.workshop);
     showPhase(config, snapshot.workshop.phase);
     showTimer(snapshot.timer, config.strings);
   },
   onEvent(name, payload) {
+    board.onEvent(name, payload);
+    goalBoard.onEvent(name, payload);
     if (name === EVENTS.PHASE_CHANGED) {
       showPhase(config, payload.phase);
       showTimer(payload.timer, config.strings);
@@ -24,8 +32,13 @@ const connection = new WorkshopConnection(config, {
       showPhase(config, payload.workshop.phase);
     }
   },
-  onPresence: showPresence,
+  onPresence(presence) {
+    showPresence(presence);
+    for (const node of $$("[data-done]")) node.textContent = String(presence.done);
+  },
 });
+goalBoard = createGoalBoard(connection, config);
+board = createCardBoard(connection, config, goalBoard);
 
 const phaseStatus = $("[data-phase-status]");
 const timerStatus = $("[data-timer-status]");

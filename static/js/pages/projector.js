@@ -1,28 +1,110 @@
-// The beamer view: read-only, follows phase, countdown and head count.
+// The beamer view: read-only. Lobby: join QR and code; review and later phases: the card wall
+// (with the spotlight over it); closed: a thank-you. It sends nothing but the connection's own
+// snapshot.get.
 import { EVENTS } from "../lib/events.js";
-import { readConfig } from "../lib/dom.js";
+import { $, $$, readConfig } from "../lib/dom.js";
 import { WorkshopConnection } from "../lib/socket.js";
 import { showTimer } from "../lib/timer.js";
+import { Wall, fillPattern, renderSpotlight } from "../lib/wall.js";
 import { showPhase, showPresence, showWorkshop } from "../lib/workshop_view.js";
 
 const config = readConfig();
+const grid = $(".projector-grid");
+const spotlightBox = $("[data-spotlight]");
+const doneLine = $("[data-done-line]");
 
-new WorkshopConnection(config, {
+// "?turn=15" sets how many seconds a page of a long column stays (1–120, default 10).
+const turn = Number(new URLSearchParams(window.location.search).get("turn"));
+const wall = new Wall($("[data-wall]"), {
+  pageSeconds: turn >= 1 && turn <= 120 ? turn : 10,
+  legend: $("[data-wall-legend]"),
+});
+
+const state = { phase: null, wall: null };
+
+function viewFor(phase) {
+  if (phase === "lobby") return "join";
+  if (phase === "closed") return "closed";
+  return "wall";
+}
+
+function setPhase(phase) {
+  state.phase = phase;
+  showPhase(config, phase);
+  const view = viewFor(phase);
+  grid.dataset.view = view;
+  for (const part of $$("[data-view-part]")) part.hidden = part.dataset.viewPart !== view;
+  wall.setActive(view === "wall");
+  showSpotlight();
+}
+
+function showSpotlight() {
+  // Only over the wall: never in the lobby or after closing.
+  const card = state.phase && viewFor(state.phase) === "wall" ? state.wall?.spotlight : null;
+  renderSpotlight(spotlightBox, card || null, wall);
+  wall.pause(Boolean(card)); // nothing moves behind the card in focus
+}
+
+// Names on the projector only when the workshop uses names AND shows them on the projector.
+function authorsAllowed(settings) {
+  return Boolean(settings && settings.card_names === "names" && settings.show_authors);
+}
+
+function setWall(settings, connection) {
+  const before = authorsAllowed(state.wall);
+  state.wall = settings;
+  wall.setAuthors(authorsAllowed(settings));
+  showSpotlight();
+  // Cards already here were sent without names: fetch them again, with names.
+  if (connection && !before && authorsAllowed(settings)) connection.resync();
+}
+
+function showDone(presence) {
+  showPresence(presence);
+  if (doneLine) {
+    doneLine.textContent = fillPattern(doneLine.dataset.pattern, {
+      done: presence.done ?? 0,
+      joined: presence.joined ?? 0,
+    });
+  }
+}
+
+const connection = new WorkshopConnection(config, {
   onSnapshot(snapshot) {
     showWorkshop(snapshot.workshop);
-    showPhase(config, snapshot.workshop.phase);
+    wall.setStructure(snapshot.fields, snapshot.kinds);
+    wall.setCards(snapshot.cards);
+    state.wall = null;
+    setWall(snapshot.wall, null);
+    setPhase(snapshot.workshop.phase);
     showTimer(snapshot.timer, config.strings);
   },
   onEvent(name, payload) {
     if (name === EVENTS.PHASE_CHANGED) {
-      showPhase(config, payload.phase);
+      setPhase(payload.phase);
       showTimer(payload.timer, config.strings);
     } else if (name === EVENTS.TIMER_CHANGED) {
       showTimer(payload.timer, config.strings);
     } else if (name === EVENTS.WORKSHOP_CHANGED) {
       showWorkshop(payload.workshop);
-      showPhase(config, payload.workshop.phase);
+      wall.setStructure(payload.fields, payload.kinds);
+      setPhase(payload.workshop.phase);
+    } else if (name === EVENTS.CARD_CHANGED) {
+      wall.putCard(payload.card);
+      if (state.wall?.spotlight?.id === payload.card.id) {
+        state.wall = { ...state.wall, spotlight: payload.card };
+        showSpotlight();
+      }
+    } else if (name === EVENTS.CARD_REMOVED) {
+      wall.removeCard(payload.card_id);
+      // A hidden or deleted card never stays in the spotlight, even before wall.changed.
+      if (state.wall?.spotlight?.id === payload.card_id) {
+        state.wall = { ...state.wall, spotlight: null };
+        showSpotlight();
+      }
+    } else if (name === EVENTS.WALL_CHANGED) {
+      setWall(payload.wall, connection);
     }
   },
-  onPresence: showPresence,
+  onPresence: showDone,
 });
