@@ -93,3 +93,27 @@ def test_a_card_written_offline_arrives_exactly_once(server, contexts):
     phone.reload()
     expect(phone.locator(".my-card")).to_have_count(1)
     expect(moderator.locator(".board-card", has_text="Gute Zusammenarbeit")).to_have_count(1)
+
+
+def test_three_phones_post_and_the_projector_shows_them_live(server, contexts):
+    from conftest import PROJECTOR
+
+    moderator = contexts(LAPTOP).new_page()
+    links = create_workshop(moderator, server.url)
+    projector = contexts(PROJECTOR).new_page()
+    projector.goto(links["projector"])
+    phones = [join_by_phone(contexts, links["join"]) for _ in range(3)]
+    start_review(moderator)
+    texts = [
+        ("Studien- und Berufsorientierung", "Erfolg", "Potenzialanalyse läuft an allen Schulen"),
+        ("Attraktivität des dualen Systems", "Herausforderung", "Betriebe finden keine Azubis"),
+        ("Kommunale Koordinierung", "Erfolg", "Lenkungskreis trifft sich regelmäßig"),
+    ]
+    for phone, (field, kind, text) in zip(phones, texts, strict=True):
+        expect(phone.get_by_role("heading", name="Neue Karte")).to_be_visible()
+        write_card(phone, field, kind, text)
+    for column, (_field, kind, text) in zip((0, 2, 3), texts, strict=True):
+        card = projector.locator(".wall-column").nth(column).locator(".wall-card", has_text=text)
+        expect(card).to_be_visible()
+        expect(card).to_contain_text(kind)
+    screenshot(projector, "projector-wall")
