@@ -83,7 +83,7 @@ def test_a_card_written_offline_arrives_exactly_once(server, contexts):
     write_card(phone, "Kommunale Koordinierung", "Erfolg", "Gute Zusammenarbeit im Lenkungskreis")
     pending = phone.locator(".my-card.pending")
     expect(pending).to_contain_text("wird gesendet")
-    # A reload while offline keeps the card (it waits in the phone's storage).
+    # Back online: the kept card is sent once; a reload then shows it once, from the server.
     phone_context.set_offline(False)
     expect(phone.locator("[data-connection]")).to_have_attribute(
         "data-state", "connected", timeout=15000
