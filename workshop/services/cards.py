@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..models import CARD_NAME_MODES, Card, CardSupport, Participant, Workshop, utcnow
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import CardChanged, CardRemoved, DomainEvent, ParticipantChanged, WallChanged
+from .lookup import get_owned
 from .similarity import CardText, most_similar
 from .text import clean_text
 from .workshops import bump_version
@@ -49,12 +50,7 @@ def clean_card_text(text: object) -> str:
 
 def get_card(session: Session, workshop: Workshop, card_id: object) -> Card:
     """A card of this workshop, or ``NotFound`` (also for ids of other workshops)."""
-    if isinstance(card_id, bool) or not isinstance(card_id, int):
-        raise NotFound("card_not_found")
-    card = session.get(Card, card_id)
-    if card is None or card.workshop_id != workshop.id:
-        raise NotFound("card_not_found")
-    return card
+    return get_owned(session, Card, workshop, card_id, "card_not_found")
 
 
 def _check_field_and_kind(workshop: Workshop, field_id: object, kind_id: object) -> None:

@@ -16,6 +16,7 @@ from ..models import Card, Cluster, Workshop
 from .cards import get_card
 from .errors import Conflict, Invalid, NotFound
 from .events import CardsArranged, ClusterChanged, ClusterRemoved, DomainEvent
+from .lookup import get_owned
 from .similarity import CardText, suggest_clusters
 from .text import clean_text
 from .workshops import bump_version
@@ -33,12 +34,7 @@ def _require_phase(workshop: Workshop) -> None:
 
 def get_cluster(session: Session, workshop: Workshop, cluster_id: object) -> Cluster:
     """A cluster of this workshop, or ``NotFound``."""
-    if isinstance(cluster_id, bool) or not isinstance(cluster_id, int):
-        raise NotFound("cluster_not_found")
-    cluster = session.get(Cluster, cluster_id)
-    if cluster is None or cluster.workshop_id != workshop.id:
-        raise NotFound("cluster_not_found")
-    return cluster
+    return get_owned(session, Cluster, workshop, cluster_id, "cluster_not_found")
 
 
 def _arrangeable(session: Session, workshop: Workshop, card_id: object) -> Card:

@@ -12,6 +12,7 @@ from .cards import get_card
 from .clusters import get_cluster
 from .errors import Conflict, Invalid, NotFound
 from .events import DomainEvent, GoalChanged, GoalRemoved, GoalsArranged
+from .lookup import get_owned
 from .text import clean_text
 from .workshops import bump_version
 
@@ -27,12 +28,7 @@ def _require_phase(workshop: Workshop) -> None:
 
 def get_goal(session: Session, workshop: Workshop, goal_id: object) -> Goal:
     """A goal of this workshop, or ``NotFound``."""
-    if isinstance(goal_id, bool) or not isinstance(goal_id, int):
-        raise NotFound("goal_not_found")
-    goal = session.get(Goal, goal_id)
-    if goal is None or goal.workshop_id != workshop.id:
-        raise NotFound("goal_not_found")
-    return goal
+    return get_owned(session, Goal, workshop, goal_id, "goal_not_found")
 
 
 def goals(session: Session, workshop: Workshop) -> list[Goal]:

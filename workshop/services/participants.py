@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Participant, Workshop
-from .errors import Conflict, NotFound
+from .errors import Conflict
 from .events import DomainEvent, ParticipantChanged
+from .lookup import get_owned
 from .text import clean_text
 from .workshops import bump_version
 
@@ -36,12 +37,7 @@ def join_workshop(
 
 def get_participant(session: Session, workshop: Workshop, participant_id: object) -> Participant:
     """The participant of this workshop with this id, or ``NotFound``."""
-    if isinstance(participant_id, bool) or not isinstance(participant_id, int):
-        raise NotFound("participant_not_found")
-    participant = session.get(Participant, participant_id)
-    if participant is None or participant.workshop_id != workshop.id:
-        raise NotFound("participant_not_found")
-    return participant
+    return get_owned(session, Participant, workshop, participant_id, "participant_not_found")
 
 
 def update_profile(

@@ -1,4 +1,5 @@
 // The moderator's card board: every card per action field, with moderation actions.
+import { applyCardOrder, byPosition } from "./arrange.js";
 import { EVENTS } from "./events.js";
 import { $, el } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
@@ -112,7 +113,6 @@ export function createCardBoard(connection, config, goalBoard) {
     return item;
   }
 
-  const byPosition = (a, b) => a.position - b.position || a.id - b.id;
 
   function moveTargets(card) {
     const options = [{ value: "", label: `${S.no_cluster} – ${fieldName(card.field_id)}` }];
@@ -386,14 +386,7 @@ export function createCardBoard(connection, config, goalBoard) {
       else if (name === EVENTS.WALL_CHANGED) state.wall = payload.wall;
       else if (name === EVENTS.CLUSTER_CHANGED) state.clusters.set(payload.cluster.id, payload.cluster);
       else if (name === EVENTS.CLUSTER_REMOVED) state.clusters.delete(payload.cluster_id);
-      else if (name === EVENTS.CARDS_ARRANGED) {
-        for (const list of payload.lists) {
-          list.card_ids.forEach((id, position) => {
-            const card = state.cards.get(id);
-            if (card) Object.assign(card, { cluster_id: list.cluster_id, position });
-          });
-        }
-      }
+      else if (name === EVENTS.CARDS_ARRANGED) applyCardOrder(state.cards, payload);
       else if (name === EVENTS.PHASE_CHANGED) state.phase = payload.phase;
       else if (name === EVENTS.WORKSHOP_CHANGED) setStructure(payload.fields, payload.kinds);
       else return;

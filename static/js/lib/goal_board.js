@@ -1,4 +1,5 @@
 // The moderator's goal list: goals from clusters or written directly; edit, order, merge, delete.
+import { applyGoalOrder, byPosition } from "./arrange.js";
 import { EVENTS } from "./events.js";
 import { $, el } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
@@ -9,7 +10,6 @@ export function createGoalBoard(connection, config) {
   const form = $("[data-goal-form]");
   const state = { phase: "lobby", fields: [], goals: new Map(), editing: null, merging: null };
   const send = (event, fields) => sendWithStatus(connection, status, event, fields);
-  const byPosition = (a, b) => a.position - b.position || a.id - b.id;
 
   function button(label, onClick, className = "button small") {
     const node = el("button", label, className);
@@ -174,12 +174,8 @@ export function createGoalBoard(connection, config) {
     onEvent(name, payload) {
       if (name === EVENTS.GOAL_CHANGED) state.goals.set(payload.goal.id, payload.goal);
       else if (name === EVENTS.GOAL_REMOVED) state.goals.delete(payload.goal_id);
-      else if (name === EVENTS.GOALS_ARRANGED) {
-        payload.goal_ids.forEach((id, position) => {
-          const goal = state.goals.get(id);
-          if (goal) goal.position = position;
-        });
-      } else if (name === EVENTS.PHASE_CHANGED) state.phase = payload.phase;
+      else if (name === EVENTS.GOALS_ARRANGED) applyGoalOrder(state.goals, payload);
+      else if (name === EVENTS.PHASE_CHANGED) state.phase = payload.phase;
       else if (name === EVENTS.WORKSHOP_CHANGED) state.fields = payload.fields;
       else return;
       render();

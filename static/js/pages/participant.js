@@ -1,4 +1,5 @@
 // The participant's phone: follows the phase, posts and manages own cards, edits the profile.
+import { applyCardOrder, applyGoalOrder, byPosition } from "../lib/arrange.js";
 import { EVENTS } from "../lib/events.js";
 import { $, $$, el, readConfig } from "../lib/dom.js";
 import { WorkshopConnection, sendWithStatus } from "../lib/socket.js";
@@ -230,7 +231,6 @@ $("[data-done]").addEventListener("change", (event) => {
 
 // --- themes (read-only while the moderator clusters) -----------------------------------------
 
-const byPosition = (a, b) => a.position - b.position || a.id - b.id;
 
 function themeBlock(title, cards) {
   const block = el("section", "", "theme");
@@ -293,21 +293,11 @@ function applyCardEvent(name, payload) {
   else if (name === EVENTS.CARD_REMOVED) state.cards.delete(payload.card_id);
   else if (name === EVENTS.CLUSTER_CHANGED) state.clusters.set(payload.cluster.id, payload.cluster);
   else if (name === EVENTS.CLUSTER_REMOVED) state.clusters.delete(payload.cluster_id);
-  else if (name === EVENTS.CARDS_ARRANGED) {
-    for (const list of payload.lists) {
-      list.card_ids.forEach((id, position) => {
-        const card = state.cards.get(id);
-        if (card) Object.assign(card, { cluster_id: list.cluster_id, position });
-      });
-    }
-  } else if (name === EVENTS.GOAL_CHANGED) state.goals.set(payload.goal.id, payload.goal);
+  else if (name === EVENTS.CARDS_ARRANGED) applyCardOrder(state.cards, payload);
+  else if (name === EVENTS.GOAL_CHANGED) state.goals.set(payload.goal.id, payload.goal);
   else if (name === EVENTS.GOAL_REMOVED) state.goals.delete(payload.goal_id);
-  else if (name === EVENTS.GOALS_ARRANGED) {
-    payload.goal_ids.forEach((id, position) => {
-      const goal = state.goals.get(id);
-      if (goal) goal.position = position;
-    });
-  } else return;
+  else if (name === EVENTS.GOALS_ARRANGED) applyGoalOrder(state.goals, payload);
+  else return;
   showThemes();
   showGoals();
 }
