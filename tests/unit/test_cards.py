@@ -289,3 +289,25 @@ def test_spotlight_changes_are_announced(session, collecting, anna):
 def test_names_switch_asks_clients_to_refresh(session, collecting):
     assert cards.update_wall(session, collecting, card_names="names")[0].names_changed
     assert not cards.update_wall(session, collecting, collect_locked=True)[0].names_changed
+
+
+def test_a_snapshot_of_many_cards_needs_few_queries(session, collecting, anna, ben):
+    from sqlalchemy import event
+
+    from workshop.services.views import cards_view
+
+    for n in range(30):
+        card = post(session, collecting, anna, text=f"Karte {n}")
+        cards.set_support(session, collecting, ben, card.id, True)
+    session.commit()
+    session.expire_all()
+    statements = []
+    engine = session.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        views = cards_view(session, collecting, "projector")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(views) == 30 and all(v["supports"] == 1 for v in views)
+    assert len(statements) <= 5
