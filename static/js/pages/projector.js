@@ -1,10 +1,11 @@
-// The beamer view: read-only. Lobby: join QR and code; review and later phases: the card wall
-// (with the spotlight over it); closed: a thank-you. It sends nothing but the connection's own
-// snapshot.get.
+// The beamer view: read-only. Lobby: join QR and code; review: the card wall; clustering: the
+// themes; goals, vote and results: the strategic goals (the spotlight can come over each of them);
+// closed: a thank-you. It sends nothing but the connection's own snapshot.get.
 import { EVENTS } from "../lib/events.js";
 import { $, $$, readConfig } from "../lib/dom.js";
 import { WorkshopConnection } from "../lib/socket.js";
 import { showTimer } from "../lib/timer.js";
+import { ProjectorBoards } from "../lib/projector_themes.js";
 import { Wall, fillPattern, renderSpotlight } from "../lib/wall.js";
 import { showPhase, showPresence, showWorkshop } from "../lib/workshop_view.js";
 
@@ -15,10 +16,9 @@ const doneLine = $("[data-done-line]");
 
 // "?turn=15" sets how many seconds a page of a long column stays (1–120, default 10).
 const turn = Number(new URLSearchParams(window.location.search).get("turn"));
-const wall = new Wall($("[data-wall]"), {
-  pageSeconds: turn >= 1 && turn <= 120 ? turn : 10,
-  legend: $("[data-wall-legend]"),
-});
+const pageSeconds = turn >= 1 && turn <= 120 ? turn : 10;
+const wall = new Wall($("[data-wall]"), { pageSeconds, legend: $("[data-wall-legend]") });
+const boards = new ProjectorBoards($("[data-themes]"), $("[data-goals]"), { pageSeconds });
 
 const state = { phase: null, wall: null };
 
@@ -28,13 +28,25 @@ function viewFor(phase) {
   return "wall";
 }
 
+/** What the wall view shows: the cards, the themes or the goals. */
+function stageFor(phase) {
+  if (phase === "cluster") return "themes";
+  if (["goals", "vote", "results"].includes(phase)) return "goals";
+  return "cards";
+}
+
 function setPhase(phase) {
   state.phase = phase;
   showPhase(config, phase);
   const view = viewFor(phase);
+  const stage = view === "wall" ? stageFor(phase) : null;
   grid.dataset.view = view;
-  for (const part of $$("[data-view-part]")) part.hidden = part.dataset.viewPart !== view;
-  wall.setActive(view === "wall");
+  grid.dataset.stage = stage || "";
+  for (const part of $$("[data-view-part]")) {
+    part.hidden = part.dataset.viewPart !== view || Boolean(stage && part.dataset.stage !== stage);
+  }
+  wall.setActive(stage === "cards");
+  boards.setMode(stage === "cards" ? null : stage);
   showSpotlight();
 }
 
@@ -43,6 +55,7 @@ function showSpotlight() {
   const card = state.phase && viewFor(state.phase) === "wall" ? state.wall?.spotlight : null;
   renderSpotlight(spotlightBox, card || null, wall);
   wall.pause(Boolean(card)); // nothing moves behind the card in focus
+  boards.pause(Boolean(card));
 }
 
 // Names on the projector only when the workshop uses names AND shows them on the projector.
@@ -74,6 +87,8 @@ const connection = new WorkshopConnection(config, {
     showWorkshop(snapshot.workshop);
     wall.setStructure(snapshot.fields, snapshot.kinds);
     wall.setCards(snapshot.cards);
+    boards.setStructure(snapshot.fields, snapshot.kinds);
+    boards.setData(snapshot.cards, snapshot.clusters || [], snapshot.goals || []);
     state.wall = null;
     setWall(snapshot.wall, null);
     setPhase(snapshot.workshop.phase);
@@ -88,15 +103,18 @@ const connection = new WorkshopConnection(config, {
     } else if (name === EVENTS.WORKSHOP_CHANGED) {
       showWorkshop(payload.workshop);
       wall.setStructure(payload.fields, payload.kinds);
+      boards.setStructure(payload.fields, payload.kinds);
       setPhase(payload.workshop.phase);
     } else if (name === EVENTS.CARD_CHANGED) {
       wall.putCard(payload.card);
+      boards.putCard(payload.card);
       if (state.wall?.spotlight?.id === payload.card.id) {
         state.wall = { ...state.wall, spotlight: payload.card };
         showSpotlight();
       }
     } else if (name === EVENTS.CARD_REMOVED) {
       wall.removeCard(payload.card_id);
+      boards.removeCard(payload.card_id);
       // A hidden or deleted card never stays in the spotlight, even before wall.changed.
       if (state.wall?.spotlight?.id === payload.card_id) {
         state.wall = { ...state.wall, spotlight: null };
@@ -104,6 +122,18 @@ const connection = new WorkshopConnection(config, {
       }
     } else if (name === EVENTS.WALL_CHANGED) {
       setWall(payload.wall, connection);
+    } else if (name === EVENTS.CLUSTER_CHANGED) {
+      boards.putCluster(payload.cluster);
+    } else if (name === EVENTS.CLUSTER_REMOVED) {
+      boards.removeCluster(payload.cluster_id);
+    } else if (name === EVENTS.CARDS_ARRANGED) {
+      boards.arrangeCards(payload.lists);
+    } else if (name === EVENTS.GOAL_CHANGED) {
+      boards.putGoal(payload.goal);
+    } else if (name === EVENTS.GOAL_REMOVED) {
+      boards.removeGoal(payload.goal_id);
+    } else if (name === EVENTS.GOALS_ARRANGED) {
+      boards.arrangeGoals(payload.goal_ids);
     }
   },
   onPresence: showDone,
