@@ -63,13 +63,12 @@ function authorsAllowed(settings) {
   return Boolean(settings && settings.card_names === "names" && settings.show_authors);
 }
 
-function setWall(settings, connection) {
-  const before = authorsAllowed(state.wall);
+// When names are switched on, the server's wall.changed carries resync: the connection then
+// fetches the cards again, now with names.
+function setWall(settings) {
   state.wall = settings;
   wall.setAuthors(authorsAllowed(settings));
   showSpotlight();
-  // Cards already here were sent without names: fetch them again, with names.
-  if (connection && !before && authorsAllowed(settings)) connection.resync();
 }
 
 function showDone(presence) {
@@ -90,7 +89,7 @@ const connection = new WorkshopConnection(config, {
     boards.setStructure(snapshot.fields, snapshot.kinds);
     boards.setData(snapshot.cards, snapshot.clusters || [], snapshot.goals || []);
     state.wall = null;
-    setWall(snapshot.wall, null);
+    setWall(snapshot.wall);
     setPhase(snapshot.workshop.phase);
     showTimer(snapshot.timer, config.strings);
   },
@@ -121,7 +120,7 @@ const connection = new WorkshopConnection(config, {
         showSpotlight();
       }
     } else if (name === EVENTS.WALL_CHANGED) {
-      setWall(payload.wall, connection);
+      setWall(payload.wall);
     } else if (name === EVENTS.CLUSTER_CHANGED) {
       boards.putCluster(payload.cluster);
     } else if (name === EVENTS.CLUSTER_REMOVED) {
