@@ -64,6 +64,19 @@ ERROR_MESSAGES = {
     ),
     "goal_not_found": _("This goal does not exist (any more)."),
     "merge_same_goal": _("A goal cannot be merged into itself."),
+    "round_not_found": _("This voting round does not exist (any more)."),
+    "bad_budget": _("Please choose a number of dots between 1 and %(max)s."),
+    "max_over_budget": _("The dots per goal cannot exceed the dots per person."),
+    "bad_round_goals": _("Please choose at least one goal, each once."),
+    "bad_round_transition": _("The round cannot change to this state now."),
+    "another_round_open": _("Another voting round is open. Please close it first."),
+    "bad_dots": _("Please give a whole number of dots (0 or more)."),
+    "round_not_open": _("This voting round is not open."),
+    "goal_not_in_round": _("This goal is not part of the voting round."),
+    "too_many_on_goal": _("At most %(max)s dots per goal."),
+    "budget_exceeded": _(
+        "You have only %(budget)s dots in all. Take dots from another goal first."
+    ),
     "unknown_name_mode": _("Please choose whether cards show names or stay anonymous."),
     # Transport-level errors raised by the Socket.IO adapter:
     "invalid_payload": _("The request was malformed."),

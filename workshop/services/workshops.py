@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import LANGUAGES, PHASES, ActionField, CardKind, Workshop, utcnow
+from ..models import LANGUAGES, PHASES, ActionField, CardKind, Participant, Workshop, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .events import DomainEvent, PhaseChanged, TimerChanged, WorkshopChanged
 from .templates import TEMPLATES
@@ -196,6 +196,22 @@ def lock_workshop(session: Session, workshop_id: int) -> Workshop | None:
             update(Workshop).where(Workshop.id == workshop_id).values(version=Workshop.version)
         )
     return session.get(Workshop, workshop_id, with_for_update=True, populate_existing=True)
+
+
+def lock_participant(session: Session, participant_id: int) -> None:
+    """Hold a participant's write lock until the transaction ends (their ballot's guard).
+
+    Two tabs or a double tap of one person then check and change the ballot one after the
+    other; other participants are not held up on PostgreSQL.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(Participant).where(Participant.id == participant_id).values(id=Participant.id)
+        )
+    else:
+        session.execute(
+            select(Participant.id).where(Participant.id == participant_id).with_for_update()
+        )
 
 
 def bump_version(session: Session, workshop: Workshop) -> int:
