@@ -11,7 +11,7 @@ from typing import Any
 
 from ..db import get_session
 from ..extensions import socketio
-from ..models import Card, Cluster, Goal, Participant, Workshop
+from ..models import Card, Cluster, Goal, Participant, VoteRound, Workshop
 from ..services import events as ev
 from ..services.clusters import list_order
 from ..services.goals import goals
@@ -23,6 +23,7 @@ from ..services.views import (
     goal_view,
     me_view,
     presence_view,
+    round_view,
     structure_view,
     timer_view,
     wall_view,
@@ -81,6 +82,11 @@ def publish(events: Iterable[ev.DomainEvent]) -> None:
         elif isinstance(event, ev.GoalsArranged):
             goal_ids = [goal.id for goal in goals(db, workshop)]
             _emit_all(wid, names.GOALS_ARRANGED, {"v": version, "goal_ids": goal_ids})
+        elif isinstance(event, ev.RoundChanged):
+            vote_round = db.get(VoteRound, event.round_id)
+            for role in ROLES:
+                payload = {"v": version, "round": round_view(db, workshop, vote_round, role)}
+                socketio.emit(names.ROUND_CHANGED, payload, to=role_room(wid, role))
         elif isinstance(event, ev.WallChanged):
             payload = {"v": version, "wall": wall_view(db, workshop)}
             if event.names_changed:

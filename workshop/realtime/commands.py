@@ -64,6 +64,11 @@ def remember_connection(info: ConnectionInfo) -> None:
     session[CONNECTION_KEY] = info.__dict__.copy()
 
 
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the command committed (not for a replayed or failed command)."""
+    g.setdefault("after_commit", []).append(callback)
+
+
 def error_ack(code: str, kind: str, fields: Iterable[str] = (), message: str | None = None) -> dict:
     return {
         "ok": False,
@@ -149,6 +154,8 @@ def run_command(
             (time.perf_counter() - started) * 1000,
         )
     publish(events)
+    for callback in g.pop("after_commit", []):
+        callback()
     return ack
 
 
@@ -188,6 +195,7 @@ def _apply(
     except IntegrityError:
         # The same command arrived twice at once and the other copy won: answer like it did.
         db.rollback()
+        g.pop("after_commit", None)
         earlier = previous_ack(db, workshop.id, command_id, info.sender)
         if earlier is None:
             raise

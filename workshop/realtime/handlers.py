@@ -19,21 +19,33 @@ from ..services import clusters as cluster_service
 from ..services import goals as goal_service
 from ..services import participants as participant_service
 from ..services import presence
+from ..services import votes as vote_service
 from ..services import workshops as workshop_service
 from ..services.cards import RateLimit
-from ..services.views import ROLES, card_view, cluster_view, goal_view, me_view, snapshot
+from ..services.views import (
+    ROLES,
+    card_view,
+    cluster_view,
+    goal_view,
+    me_view,
+    results_view,
+    round_view,
+    snapshot,
+)
 from ..web import access
 from . import events as names
 from .broadcast import publish_presence
 from .commands import (
     ConnectionInfo,
     Result,
+    after_commit,
     command,
     connection_info,
     error_ack,
     remember_connection,
 )
 from .rooms import participant_room, role_room
+from .tallies import schedule
 
 log = logging.getLogger(__name__)
 
@@ -392,6 +404,61 @@ def on_goal_delete(
 ) -> Result:
     events = goal_service.delete_goal(db, workshop, cmd.goal_id)
     return {"v": workshop.version}, events
+
+
+@command(names.ROUND_CREATE, schemas.RoundCreate, ("moderator",))
+def on_round_create(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.RoundCreate
+) -> Result:
+    """Prepare a dot-voting round (a draft: nobody votes before it opens)."""
+    vote_round, events = vote_service.create_dot_round(
+        db,
+        workshop,
+        title=cmd.title,
+        goal_ids=cmd.goal_ids,
+        budget=cmd.budget,
+        max_per_goal=cmd.max_per_goal,
+        live_results=cmd.live_results,
+    )
+    return {"v": workshop.version, "round": round_view(db, workshop, vote_round, "moderator")}, (
+        events
+    )
+
+
+@command(names.ROUND_STATUS, schemas.RoundStatus, ("moderator",))
+def on_round_status(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.RoundStatus
+) -> Result:
+    vote_round, events = vote_service.set_status(db, workshop, cmd.round_id, cmd.status)
+    return {"v": workshop.version, "round": round_view(db, workshop, vote_round, "moderator")}, (
+        events
+    )
+
+
+@command(names.ROUND_PREVIEW, schemas.RoundPreview, ("moderator",))
+def on_round_preview(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.RoundPreview
+) -> Result:
+    """The result on the moderator's own screen, whatever the round shows the room."""
+    vote_round = vote_service.get_round(db, workshop, cmd.round_id)
+    return {"results": results_view(db, vote_round)}, []
+
+
+@command(names.VOTE_DOTS, schemas.VoteDots, ("participant",))
+def on_vote_dots(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteDots
+) -> Result:
+    """Place dots; others learn only the coalesced aggregates (see realtime/tallies.py)."""
+    participant = participant_service.get_participant(db, workshop, info.participant_id)
+    ballot = vote_service.set_dots(db, workshop, participant, cmd.round_id, cmd.goal_id, cmd.dots)
+    data = {"round_id": cmd.round_id, "ballot": ballot}
+    after_commit(lambda: _after_vote(participant.id, data))
+    return data, []
+
+
+def _after_vote(participant_id: int, data: dict) -> None:
+    socketio.emit(names.BALLOT_CHANGED, data, to=participant_room(participant_id))
+    schedule(current_app._get_current_object(), data["round_id"])  # type: ignore[attr-defined]
 
 
 @socketio.on("*")

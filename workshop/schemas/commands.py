@@ -160,3 +160,26 @@ class GoalMerge(Command):
 
 class GoalRef(Command):
     goal_id: int
+
+
+class RoundCreate(Command):
+    title: Annotated[str, Field(max_length=1000)] = ""
+    goal_ids: list[int] | None = Field(default=None, max_length=500)
+    budget: int = 5
+    max_per_goal: int = 3
+    live_results: bool = False
+
+
+class RoundStatus(Command):
+    round_id: int
+    status: Literal["open", "closed", "revealed"]
+
+
+class RoundPreview(Query):
+    round_id: int
+
+
+class VoteDots(Command):
+    round_id: int
+    goal_id: int
+    dots: int

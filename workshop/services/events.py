@@ -95,3 +95,10 @@ class GoalRemoved(DomainEvent):
 @dataclass(frozen=True)
 class GoalsArranged(DomainEvent):
     """The order of the goals changed."""
+
+
+@dataclass(frozen=True)
+class RoundChanged(DomainEvent):
+    """A voting round was created, opened, closed or revealed."""
+
+    round_id: int

@@ -7,11 +7,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Card, CardSupport, Cluster, Goal, Participant, Workshop, utcnow
+from ..models import Card, CardSupport, Cluster, Goal, Participant, VoteRound, Workshop, utcnow
 from .cards import all_cards, visible_cards
 from .clusters import clusters
 from .goals import goals
 from .presence import presence
+from .votes import ballot, dot_results, progress, results_visible, rounds
 
 ROLES: tuple[str, ...] = ("participant", "moderator", "projector")
 
@@ -129,6 +130,41 @@ def goal_view(goal: Goal) -> dict[str, Any]:
     }
 
 
+def results_view(session: Session, vote_round: VoteRound) -> list[dict[str, Any]]:
+    """Aggregated result of a round: dots, shared rank and voter share per goal."""
+    return [
+        {"goal_id": r.goal, "dots": r.dots, "rank": r.rank, "voter_share": round(r.voter_share, 3)}
+        for r in dot_results(session, vote_round)
+    ]
+
+
+def progress_view(session: Session, workshop: Workshop, vote_round: VoteRound) -> dict[str, int]:
+    """How many voted of how many could: never who."""
+    voted, eligible = progress(session, workshop, vote_round)
+    return {"voted": voted, "eligible": eligible}
+
+
+def round_view(
+    session: Session, workshop: Workshop, vote_round: VoteRound, role: str
+) -> dict[str, Any]:
+    """A voting round as ``role`` may see it: tallies only once revealed (or live if chosen)."""
+    return {
+        "id": vote_round.id,
+        "title": vote_round.title,
+        "method": vote_round.method,
+        "status": vote_round.status,
+        "budget": vote_round.budget,
+        "max_per_goal": vote_round.max_per_goal,
+        "live_results": vote_round.live_results,
+        "goal_ids": [g.goal_id for g in vote_round.goals],
+        "position": vote_round.position,
+        "progress": progress_view(session, workshop, vote_round),
+        "results": (
+            results_view(session, vote_round) if results_visible(vote_round, role) else None
+        ),
+    }
+
+
 def wall_view(session: Session, workshop: Workshop) -> dict[str, Any]:
     """Collect settings and the spotlighted card (already checked to be visible)."""
     spotlight = (
@@ -191,10 +227,14 @@ def snapshot(
         "cards": cards_view(session, workshop, role),
         "clusters": [cluster_view(c) for c in clusters(session, workshop)],
         "goals": [goal_view(g) for g in goals(session, workshop)],
+        "rounds": [round_view(session, workshop, r, role) for r in rounds(session, workshop)],
         "wall": wall_view(session, workshop),
     }
     if role in ("moderator", "projector"):
         view["presence"] = presence_view(session, workshop.id)
     if role == "participant" and participant is not None:
         view["me"] = me_view(session, workshop, participant)
+        view["ballots"] = {
+            r.id: ballot(session, r, participant.id) for r in rounds(session, workshop)
+        }
     return view

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from ..models import DotVote, Participant, RoundGoal, VoteRound, Workshop
 from .errors import Conflict, Invalid
+from .events import DomainEvent, RoundChanged
 from .goals import get_goal, goals
 from .lookup import get_owned
 from .participants import count_participants
 from .tally import DotResult, tally_dots
 from .text import clean_text
-from .workshops import lock_participant
+from .workshops import bump_version, lock_participant
 
 #: The next status each status may move to (a closed round may be reopened).
 TRANSITIONS = {"draft": {"open"}, "open": {"closed"}, "closed": {"open", "revealed"}}
@@ -39,7 +40,7 @@ def create_dot_round(
     budget: object = 5,
     max_per_goal: object = 3,
     live_results: bool = False,
-) -> VoteRound:
+) -> tuple[VoteRound, list[DomainEvent]]:
     """Prepare a dot-voting round over the given goals (all goals when None)."""
     for name, value, upper in (("budget", budget, MAX_BUDGET), ("max_per_goal", max_per_goal, 50)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= upper:
@@ -70,10 +71,12 @@ def create_dot_round(
     vote_round.goals = [RoundGoal(goal_id=g.id, position=i) for i, g in enumerate(chosen)]
     session.add(vote_round)
     session.flush()
-    return vote_round
+    return vote_round, [RoundChanged(workshop.id, bump_version(session, workshop), vote_round.id)]
 
 
-def set_status(session: Session, workshop: Workshop, round_id: object, status: str) -> VoteRound:
+def set_status(
+    session: Session, workshop: Workshop, round_id: object, status: str
+) -> tuple[VoteRound, list[DomainEvent]]:
     """Open, close, reopen or reveal a round; only one round is open at a time."""
     vote_round = get_round(session, workshop, round_id)
     if status not in TRANSITIONS.get(vote_round.status, set()):
@@ -90,7 +93,7 @@ def set_status(session: Session, workshop: Workshop, round_id: object, status: s
             raise Conflict("another_round_open")
     vote_round.status = status
     session.flush()
-    return vote_round
+    return vote_round, [RoundChanged(workshop.id, bump_version(session, workshop), vote_round.id)]
 
 
 def ballot(session: Session, vote_round: VoteRound, participant_id: int) -> dict[int, int]:
@@ -167,3 +170,21 @@ def dot_results(session: Session, vote_round: VoteRound) -> list[DotResult]:
     ):
         ballots.setdefault(participant_id, {})[goal_id] = dots
     return tally_dots(goal_ids, ballots.values())
+
+
+def rounds(session: Session, workshop: Workshop) -> list[VoteRound]:
+    """The workshop's rounds in the order they were made."""
+    return list(
+        session.scalars(
+            select(VoteRound)
+            .where(VoteRound.workshop_id == workshop.id)
+            .order_by(VoteRound.position, VoteRound.id)
+        )
+    )
+
+
+def results_visible(vote_round: VoteRound, role: str) -> bool:
+    """Tallies leave the server only after the reveal, or live to moderator and projector."""
+    if vote_round.status == "revealed":
+        return True
+    return vote_round.live_results and vote_round.status == "open" and role != "participant"

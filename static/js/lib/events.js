@@ -28,6 +28,10 @@ export const EVENTS = Object.freeze({
   GOAL_MOVE: "goal.move",
   GOAL_MERGE: "goal.merge",
   GOAL_DELETE: "goal.delete",
+  ROUND_CREATE: "round.create",
+  ROUND_STATUS: "round.status",
+  ROUND_PREVIEW: "round.preview",
+  VOTE_DOTS: "vote.dots",
   SNAPSHOT: "snapshot",
   PHASE_CHANGED: "phase.changed",
   TIMER_CHANGED: "timer.changed",
@@ -41,6 +45,10 @@ export const EVENTS = Object.freeze({
   GOAL_CHANGED: "goal.changed",
   GOAL_REMOVED: "goal.removed",
   GOALS_ARRANGED: "goals.arranged",
+  ROUND_CHANGED: "round.changed",
+  ROUND_PROGRESS: "round.progress",
+  ROUND_TALLY: "round.tally",
+  BALLOT_CHANGED: "ballot.changed",
   ME_CHANGED: "me.changed",
   SYNC_TICK: "sync.tick",
   PRESENCE_CHANGED: "presence.changed",
@@ -60,5 +68,9 @@ export const VERSIONED = [
   EVENTS.GOAL_CHANGED,
   EVENTS.GOAL_REMOVED,
   EVENTS.GOALS_ARRANGED,
+  EVENTS.ROUND_CHANGED,
   EVENTS.SYNC_TICK,
 ];
+
+// Unversioned pushes with absolute values (aggregates, own ballots): always applied.
+export const UNVERSIONED = [EVENTS.ROUND_PROGRESS, EVENTS.ROUND_TALLY, EVENTS.BALLOT_CHANGED];

@@ -1,6 +1,6 @@
 // The live connection of a page: versioned pushes, snapshot resync, and an outbox that keeps
 // commands (in localStorage) until the server has acknowledged them.
-import { EVENTS, VERSIONED } from "./events.js";
+import { EVENTS, UNVERSIONED, VERSIONED } from "./events.js";
 import { $, $$ } from "./dom.js";
 
 const ACK_TIMEOUT_MS = 10000;
@@ -59,6 +59,9 @@ export class WorkshopConnection {
     socket.on(EVENTS.SNAPSHOT, (snapshot) => this.applySnapshot(snapshot));
     for (const name of VERSIONED) {
       socket.on(name, (payload) => this.receive(name, payload));
+    }
+    for (const name of UNVERSIONED) {
+      socket.on(name, (payload) => this.handlers.onPush?.(name, payload));
     }
     socket.on(EVENTS.PRESENCE_CHANGED, (p) => this.handlers.onPresence?.(p));
     socket.on(EVENTS.ME_CHANGED, (p) => this.handlers.onMe?.(p.me));

@@ -1,0 +1,129 @@
+"""Dot voting over Socket.IO: secret ballots, coalesced aggregates, reveal."""
+
+import itertools
+import time
+
+import pytest
+from helpers import join_as_participant, socket_for
+
+_ids = itertools.count(1)
+
+
+def cmd(workshop, **fields):
+    return {"id": f"vote-cmd-{next(_ids):06d}", "workshop": workshop.id, **fields}
+
+
+def names(client):
+    return [(e["name"], e["args"][0]) for e in client.get_received()]
+
+
+@pytest.fixture
+def round_open(app, moderator_client):
+    browser, workshop = moderator_client()
+    moderator = socket_for(app, browser, workshop, "moderator")
+    phones = [
+        socket_for(app, join_as_participant(app, workshop), workshop, "participant")
+        for _ in range(3)
+    ]
+    projector = socket_for(app, browser, workshop, "projector")
+    moderator.emit("phase.set", cmd(workshop, phase="goals"), callback=True)
+    goal_ids = [
+        moderator.emit("goal.create", cmd(workshop, title=f"Ziel {n}"), callback=True)["data"][
+            "goal"
+        ]["id"]
+        for n in range(3)
+    ]
+    moderator.emit("phase.set", cmd(workshop, phase="vote"), callback=True)
+    ack = moderator.emit("round.create", cmd(workshop, title="Priorisierung"), callback=True)
+    round_id = ack["data"]["round"]["id"]
+    assert moderator.emit(
+        "round.status", cmd(workshop, round_id=round_id, status="open"), callback=True
+    )["ok"]
+    for client in (moderator, *phones, projector):
+        client.get_received()
+    return workshop, moderator, phones, projector, round_id, goal_ids
+
+
+def vote(phone, workshop, round_id, goal_id, dots):
+    return phone.emit(
+        "vote.dots", cmd(workshop, round_id=round_id, goal_id=goal_id, dots=dots), callback=True
+    )
+
+
+def test_votes_reach_others_only_as_coalesced_progress(round_open):
+    workshop, moderator, phones, projector, round_id, goals = round_open
+    for phone in phones:
+        for goal in goals[:2]:
+            assert vote(phone, workshop, round_id, goal, 2)["ok"]
+    time.sleep(0.6)
+    received = names(projector)
+    progress = [p for n, p in received if n == "round.progress"]
+    assert 1 <= len(progress) < 6  # six votes, far fewer pushes
+    assert progress[-1] == {"round_id": round_id, "voted": 3, "eligible": 3}
+    assert not [n for n, _ in received if n in ("round.tally", "ballot.changed")]
+    # Each phone heard about its own ballot only: one push per own vote, none of others'.
+    for phone in phones:
+        assert len([n for n, _ in names(phone) if n == "ballot.changed"]) == 2
+
+
+def test_ballot_is_secret_and_budget_is_enforced(round_open):
+    workshop, moderator, phones, projector, round_id, goals = round_open
+    ack = vote(phones[0], workshop, round_id, goals[0], 3)
+    assert ack["ok"] and ack["data"]["ballot"] == {str(goals[0]): 3}
+    ack = vote(phones[0], workshop, round_id, goals[1], 3)
+    assert ack["error"]["code"] == "budget_exceeded"
+    assert "5" in ack["error"]["message"]
+    assert vote(phones[0], workshop, round_id, goals[1], 4)["error"]["code"] == "too_many_on_goal"
+    time.sleep(0.5)
+    for client in (moderator, phones[1], projector):
+        assert f'"{goals[0]}": 3' not in str(client.get_received()).replace("'", '"')
+    snap = phones[0].emit("snapshot.get", {"workshop": workshop.id}, callback=True)["data"]
+    assert snap["ballots"][str(round_id)] == {str(goals[0]): 3}
+    other = phones[1].emit("snapshot.get", {"workshop": workshop.id}, callback=True)["data"]
+    assert other["ballots"][str(round_id)] == {}
+    assert other["rounds"][0]["results"] is None
+
+
+def test_nobody_sees_tallies_before_the_reveal(round_open):
+    workshop, moderator, phones, projector, round_id, goals = round_open
+    vote(phones[0], workshop, round_id, goals[2], 3)
+    vote(phones[1], workshop, round_id, goals[2], 1)
+    vote(phones[1], workshop, round_id, goals[0], 1)
+    for client in (moderator, projector, phones[2]):
+        snap = client.emit("snapshot.get", {"workshop": workshop.id}, callback=True)["data"]
+        assert snap["rounds"][0]["results"] is None
+    preview = moderator.emit(
+        "round.preview", {"workshop": workshop.id, "round_id": round_id}, callback=True
+    )
+    assert preview["data"]["results"][0] == {
+        "goal_id": goals[2],
+        "dots": 4,
+        "rank": 1,
+        "voter_share": 1.0,
+    }
+    moderator.emit("round.status", cmd(workshop, round_id=round_id, status="closed"), callback=True)
+    assert vote(phones[2], workshop, round_id, goals[0], 1)["error"]["code"] == "round_not_open"
+    projector.get_received()
+    moderator.emit(
+        "round.status", cmd(workshop, round_id=round_id, status="revealed"), callback=True
+    )
+    changed = [p for n, p in names(projector) if n == "round.changed"]
+    results = changed[-1]["round"]["results"]
+    assert [(r["goal_id"], r["dots"], r["rank"]) for r in results] == [
+        (goals[2], 4, 1),
+        (goals[0], 1, 2),
+        (goals[1], 0, 3),
+    ]
+
+
+def test_phones_and_projector_may_not_run_rounds(round_open):
+    workshop, moderator, phones, projector, round_id, goals = round_open
+    for client in (phones[0], projector):
+        ack = client.emit(
+            "round.status", cmd(workshop, round_id=round_id, status="revealed"), callback=True
+        )
+        assert ack["error"]["code"] == "not_allowed"
+    ack = projector.emit(
+        "vote.dots", cmd(workshop, round_id=round_id, goal_id=goals[0], dots=1), callback=True
+    )
+    assert ack["error"]["code"] == "not_allowed"
