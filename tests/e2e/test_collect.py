@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LAPTOP, PHONE, screenshot
+from conftest import LAPTOP, PHONE, PROJECTOR, screenshot
 from playwright.sync_api import expect
 from test_live_workshop import create_workshop, join_by_phone
 
@@ -96,8 +96,6 @@ def test_a_card_written_offline_arrives_exactly_once(server, contexts):
 
 
 def test_three_phones_post_and_the_projector_shows_them_live(server, contexts):
-    from conftest import PROJECTOR
-
     moderator = contexts(LAPTOP).new_page()
     links = create_workshop(moderator, server.url)
     projector = contexts(PROJECTOR).new_page()
