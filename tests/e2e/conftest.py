@@ -130,17 +130,26 @@ def browser():
 
 @pytest.fixture
 def contexts(browser):
-    """Make browser contexts (separate cookie jars: one per device); all closed afterwards."""
+    """Make browser contexts (separate cookie jars: one per device); all closed afterwards.
+
+    Any uncaught script error on any page fails the test: a broken page must not pass
+    just because the asserted element happened to be there.
+    """
     made = []
+    script_errors: list[str] = []
 
     def make(kind: dict, locale: str = "de-DE"):
         context = browser.new_context(locale=locale, **kind)
+        context.on(
+            "page", lambda page: page.on("pageerror", lambda e: script_errors.append(str(e)))
+        )
         made.append(context)
         return context
 
     yield make
     for context in made:
         context.close()
+    assert script_errors == [], f"script errors on a page: {script_errors}"
 
 
 SCREENSHOTS = (

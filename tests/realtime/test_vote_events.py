@@ -51,7 +51,7 @@ def vote(phone, workshop, round_id, goal_id, dots):
 
 
 def test_votes_reach_others_only_as_coalesced_progress(round_open):
-    workshop, moderator, phones, projector, round_id, goals = round_open
+    workshop, _moderator, phones, projector, round_id, goals = round_open
     for phone in phones:
         for goal in goals[:2]:
             assert vote(phone, workshop, round_id, goal, 2)["ok"]
@@ -117,7 +117,7 @@ def test_nobody_sees_tallies_before_the_reveal(round_open):
 
 
 def test_phones_and_projector_may_not_run_rounds(round_open):
-    workshop, moderator, phones, projector, round_id, goals = round_open
+    workshop, _moderator, phones, projector, round_id, goals = round_open
     for client in (phones[0], projector):
         ack = client.emit(
             "round.status", cmd(workshop, round_id=round_id, status="revealed"), callback=True

@@ -3,6 +3,7 @@ import { EVENTS } from "../lib/events.js";
 import { createCardBoard } from "../lib/card_board.js";
 import { $, $$, readConfig } from "../lib/dom.js";
 import { createGoalBoard } from "../lib/goal_board.js";
+import { createRoundBoard } from "../lib/round_board.js";
 import { WorkshopConnection, sendWithStatus } from "../lib/socket.js";
 import { showTimer } from "../lib/timer.js";
 import { showPhase, showPresence, showWorkshop } from "../lib/workshop_view.js";
@@ -11,10 +12,13 @@ const config = readConfig();
 
 let board = null;
 let goalBoard = null;
+let roundBoard = null;
 const connection = new WorkshopConnection(config, {
+  onPush: (name, payload) => roundBoard.onPush(name, payload),
   onSnapshot(snapshot) {
     board.onSnapshot(snapshot);
     goalBoard.onSnapshot(snapshot);
+    roundBoard.onSnapshot(snapshot);
     showWorkshop(snapshot.workshop);
     showPhase(config, snapshot.workshop.phase);
     showTimer(snapshot.timer, config.strings);
@@ -22,6 +26,7 @@ const connection = new WorkshopConnection(config, {
   onEvent(name, payload) {
     board.onEvent(name, payload);
     goalBoard.onEvent(name, payload);
+    roundBoard.onEvent(name, payload);
     if (name === EVENTS.PHASE_CHANGED) {
       showPhase(config, payload.phase);
       showTimer(payload.timer, config.strings);
@@ -38,6 +43,7 @@ const connection = new WorkshopConnection(config, {
   },
 });
 goalBoard = createGoalBoard(connection, config);
+roundBoard = createRoundBoard(connection, config);
 board = createCardBoard(connection, config, goalBoard);
 
 const phaseStatus = $("[data-phase-status]");

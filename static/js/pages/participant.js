@@ -4,6 +4,7 @@ import { EVENTS } from "../lib/events.js";
 import { $, $$, el, readConfig } from "../lib/dom.js";
 import { WorkshopConnection, sendWithStatus } from "../lib/socket.js";
 import { showTimer } from "../lib/timer.js";
+import { createPhoneVote } from "../lib/phone_vote.js";
 import { showPhase, showWorkshop } from "../lib/workshop_view.js";
 
 const config = readConfig();
@@ -324,8 +325,11 @@ function showMe(me) {
   renderMine();
 }
 
+let vote = null;
 const connection = new WorkshopConnection(config, {
+  onPush: (name, payload) => vote.onPush(name, payload),
   onSnapshot(snapshot) {
+    vote.onSnapshot(snapshot);
     Object.assign(state, {
       phase: snapshot.workshop.phase,
       fields: snapshot.fields,
@@ -344,6 +348,7 @@ const connection = new WorkshopConnection(config, {
     showGoals();
   },
   onEvent(name, payload) {
+    vote.onEvent(name, payload);
     applyCardEvent(name, payload);
     if (name === EVENTS.PHASE_CHANGED) {
       state.phase = payload.phase;
@@ -369,6 +374,7 @@ const connection = new WorkshopConnection(config, {
   onOutbox: renderMine,
 });
 
+vote = createPhoneVote(connection, config);
 showCounter();
 
 $("[data-profile-form]").addEventListener("submit", (event) => {
