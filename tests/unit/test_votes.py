@@ -16,7 +16,7 @@ def voting(session, workshop):
     set_phase(session, workshop, "goals")
     made = [goals.create_goal(session, workshop, f"Ziel {n}")[0] for n in range(4)]
     set_phase(session, workshop, "vote")
-    vote_round = votes.create_dot_round(session, workshop, title="Priorisierung")
+    vote_round, _ = votes.create_dot_round(session, workshop, title="Priorisierung")
     votes.set_status(session, workshop, vote_round.id, "open")
     person = join_workshop(session, workshop)[0]
     session.commit()
@@ -52,7 +52,7 @@ def test_bad_dot_counts_are_refused(session, voting, dots):
 
 def test_votes_only_in_open_rounds_and_on_its_goals(session, voting):
     workshop, vote_round, made, person = voting
-    other_round = votes.create_dot_round(session, workshop, goal_ids=[made[0].id])
+    other_round, _ = votes.create_dot_round(session, workshop, goal_ids=[made[0].id])
     with pytest.raises(Conflict) as caught:
         votes.set_dots(session, workshop, person, other_round.id, made[0].id, 1)
     assert caught.value.code == "round_not_open"
