@@ -1,11 +1,13 @@
 // The beamer view: read-only. Lobby: join QR and code; review: the card wall; clustering: the
-// themes; goals, vote and results: the strategic goals (the spotlight can come over each of them);
-// closed: a thank-you. It sends nothing but the connection's own snapshot.get.
+// themes; goals: the strategic goals; vote and results: the voting round (progress while open,
+// the ranking once revealed) or, before there is a round, the goals (the spotlight can come over
+// each of them); closed: a thank-you. It sends nothing but the connection's own snapshot.get.
 import { EVENTS } from "../lib/events.js";
 import { $, $$, readConfig } from "../lib/dom.js";
 import { WorkshopConnection } from "../lib/socket.js";
 import { showTimer } from "../lib/timer.js";
 import { ProjectorBoards } from "../lib/projector_themes.js";
+import { ProjectorVotes } from "../lib/projector_votes.js";
 import { Wall, fillPattern, renderSpotlight } from "../lib/wall.js";
 import { showPhase, showPresence, showWorkshop } from "../lib/workshop_view.js";
 
@@ -19,6 +21,16 @@ const turn = Number(new URLSearchParams(window.location.search).get("turn"));
 const pageSeconds = turn >= 1 && turn <= 120 ? turn : 10;
 const wall = new Wall($("[data-wall]"), { pageSeconds, legend: $("[data-wall-legend]") });
 const boards = new ProjectorBoards($("[data-themes]"), $("[data-goals]"), { pageSeconds });
+// A round may come or go while the phase stays: then the stage is chosen again.
+const votes = new ProjectorVotes($("[data-votes]"), {
+  pageSeconds,
+  onChange: () => state.phase && setPhase(state.phase),
+});
+
+// Voting pushes (the names as in docs/protocol.md, should events.js not list them yet).
+const ROUND_CHANGED = EVENTS.ROUND_CHANGED || "round.changed";
+const ROUND_PROGRESS = EVENTS.ROUND_PROGRESS || "round.progress";
+const ROUND_TALLY = EVENTS.ROUND_TALLY || "round.tally";
 
 const state = { phase: null, wall: null };
 
@@ -28,9 +40,10 @@ function viewFor(phase) {
   return "wall";
 }
 
-/** What the wall view shows: the cards, the themes or the goals. */
+/** What the wall view shows: the cards, the themes, the goals or the voting round. */
 function stageFor(phase) {
   if (phase === "cluster") return "themes";
+  if (["vote", "results"].includes(phase) && votes.current()) return "votes";
   if (["goals", "vote", "results"].includes(phase)) return "goals";
   return "cards";
 }
@@ -46,7 +59,8 @@ function setPhase(phase) {
     part.hidden = part.dataset.viewPart !== view || Boolean(stage && part.dataset.stage !== stage);
   }
   wall.setActive(stage === "cards");
-  boards.setMode(stage === "cards" ? null : stage);
+  boards.setMode(stage === "themes" || stage === "goals" ? stage : null);
+  votes.setActive(stage === "votes");
   showSpotlight();
 }
 
@@ -56,6 +70,7 @@ function showSpotlight() {
   renderSpotlight(spotlightBox, card || null, wall);
   wall.pause(Boolean(card)); // nothing moves behind the card in focus
   boards.pause(Boolean(card));
+  votes.pause(Boolean(card));
 }
 
 // Names on the projector only when the workshop uses names AND shows them on the projector.
@@ -88,6 +103,8 @@ const connection = new WorkshopConnection(config, {
     wall.setCards(snapshot.cards);
     boards.setStructure(snapshot.fields, snapshot.kinds);
     boards.setData(snapshot.cards, snapshot.clusters || [], snapshot.goals || []);
+    votes.setGoals(snapshot.goals || []);
+    votes.setRounds(snapshot.rounds || []);
     state.wall = null;
     setWall(snapshot.wall);
     setPhase(snapshot.workshop.phase);
@@ -129,11 +146,20 @@ const connection = new WorkshopConnection(config, {
       boards.arrangeCards(payload.lists);
     } else if (name === EVENTS.GOAL_CHANGED) {
       boards.putGoal(payload.goal);
+      votes.putGoal(payload.goal);
     } else if (name === EVENTS.GOAL_REMOVED) {
       boards.removeGoal(payload.goal_id);
+      votes.removeGoal(payload.goal_id);
     } else if (name === EVENTS.GOALS_ARRANGED) {
       boards.arrangeGoals(payload.goal_ids);
+    } else if (name === ROUND_CHANGED) {
+      votes.putRound(payload.round);
     }
+  },
+  // Unversioned aggregates: how many have voted, and live tallies of a live round.
+  onPush(name, payload) {
+    if (name === ROUND_PROGRESS) votes.progress(payload);
+    else if (name === ROUND_TALLY) votes.tally(payload);
   },
   onPresence: showDone,
 });
