@@ -1,7 +1,7 @@
 // The moderator's card board: every card per action field, with moderation actions.
 import { applyCardOrder, byPosition } from "./arrange.js";
 import { EVENTS } from "./events.js";
-import { $, el } from "./dom.js";
+import { $, button, el } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
 
 export function createCardBoard(connection, config, goalBoard) {
@@ -21,13 +21,6 @@ export function createCardBoard(connection, config, goalBoard) {
 
   const send = (event, fields) => sendWithStatus(connection, status, event, fields);
   const kindOf = (id) => state.kinds.find((k) => k.id === id) || { name: "", color: "grey" };
-
-  function button(label, onClick, className = "button small") {
-    const node = el("button", label, className);
-    node.type = "button";
-    node.addEventListener("click", onClick);
-    return node;
-  }
 
   function mergeControls(card) {
     const box = el("div", "", "merge-box");

@@ -19,3 +19,18 @@ export function el(tag, text = "", className = "") {
 export function readConfig() {
   return JSON.parse($("#page-config").textContent);
 }
+
+// Fill "{name}" placeholders of a translated pattern (unknown ones stay as they are).
+export function fill(pattern, values) {
+  return String(pattern || "").replace(/\{(\w+)\}/g, (whole, key) =>
+    key in values ? String(values[key]) : whole,
+  );
+}
+
+// A small action button (type="button", so it never submits a form).
+export function button(label, onClick, className = "button small") {
+  const node = el("button", label, className);
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}

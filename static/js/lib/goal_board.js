@@ -1,7 +1,7 @@
 // The moderator's goal list: goals from clusters or written directly; edit, order, merge, delete.
 import { applyGoalOrder, byPosition } from "./arrange.js";
 import { EVENTS } from "./events.js";
-import { $, el } from "./dom.js";
+import { $, button, el } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
 
 export function createGoalBoard(connection, config) {
@@ -10,13 +10,6 @@ export function createGoalBoard(connection, config) {
   const form = $("[data-goal-form]");
   const state = { phase: "lobby", fields: [], goals: new Map(), editing: null, merging: null };
   const send = (event, fields) => sendWithStatus(connection, status, event, fields);
-
-  function button(label, onClick, className = "button small") {
-    const node = el("button", label, className);
-    node.type = "button";
-    node.addEventListener("click", onClick);
-    return node;
-  }
 
   function fieldOptions(select, chosen) {
     const options = [{ id: "", name: S.across_fields }, ...state.fields];

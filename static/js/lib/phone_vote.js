@@ -1,13 +1,12 @@
 // Dot voting on the phone: dots left, +/− per goal, and the result once it is revealed.
 import { EVENTS } from "./events.js";
-import { $, el } from "./dom.js";
+import { $, el, fill } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
 
 export function createPhoneVote(connection, config) {
   const S = config.strings;
   const state = { rounds: new Map(), goals: new Map(), ballots: {}, phase: "lobby" };
   const status = $("[data-vote-status]");
-  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
 
   function currentRound() {
     const all = [...state.rounds.values()].sort((a, b) => a.position - b.position);

@@ -1,21 +1,13 @@
 // The moderator's voting rounds: prepare, open, close, reveal, and a private preview.
 import { EVENTS } from "./events.js";
-import { $, el } from "./dom.js";
+import { $, button, el, fill } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
 
 export function createRoundBoard(connection, config) {
   const S = config.strings;
   const status = $("[data-round-status]");
   const state = { phase: "lobby", rounds: new Map(), goals: new Map(), previews: new Map() };
-  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
   const send = (event, fields) => sendWithStatus(connection, status, event, fields);
-
-  function button(label, onClick, className = "button small") {
-    const node = el("button", label, className);
-    node.type = "button";
-    node.addEventListener("click", onClick);
-    return node;
-  }
 
   function resultList(results) {
     const list = el("ol", "", "plain-list");

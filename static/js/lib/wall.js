@@ -6,7 +6,7 @@
 // together, so the screen changes at most once per interval. A new card on a page that is not
 // shown gets its page shown at the next turn (taking turns with the normal rotation), and
 // arrives with a short highlight. Card text is only ever set with textContent.
-import { el } from "./dom.js";
+import { el, fill } from "./dom.js";
 
 /** Card type sizes in vh, largest first; the last one is the smallest legible size. */
 export const SIZE_STEPS = [4.2, 3.8, 3.4, 3.1, 2.8];
@@ -15,12 +15,8 @@ const MIN_COLUMN_EM = 12;
 const COLORS = new Set(["green", "orange", "blue", "purple", "teal", "grey"]);
 const SHAPES = 6;
 
-/** Fill "{name}" placeholders of a translated pattern. */
-export function fillPattern(pattern, values) {
-  return String(pattern || "").replace(/\{(\w+)\}/g, (whole, key) =>
-    key in values ? String(values[key]) : whole,
-  );
-}
+/** Fill "{name}" placeholders of a translated pattern (kept under this name for the projector). */
+export const fillPattern = fill;
 
 /** The CSS class that colours a card of this kind. */
 export function kindClass(kind) {
