@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import LAPTOP, PHONE, PROJECTOR, screenshot
+from e2e_support import LAPTOP, PHONE, PROJECTOR, screenshot
 from playwright.sync_api import expect
 from test_live_workshop import create_workshop
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LAPTOP, screenshot
+from e2e_support import LAPTOP, screenshot
 from playwright.sync_api import expect
 from test_collect import start_review
 from test_live_workshop import create_workshop, join_by_phone

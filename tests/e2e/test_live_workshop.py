@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import LAPTOP, PHONE, PROJECTOR, screenshot
+from e2e_support import LAPTOP, PHONE, PROJECTOR, screenshot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import LAPTOP, PROJECTOR, screenshot
+from e2e_support import LAPTOP, PROJECTOR, screenshot
 from playwright.sync_api import expect
 from test_accessibility import assert_accessible
 from test_live_workshop import create_workshop, join_by_phone

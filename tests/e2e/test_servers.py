@@ -6,7 +6,7 @@ import os
 import secrets
 
 import pytest
-from conftest import LAPTOP, Server
+from e2e_support import LAPTOP, Server
 from playwright.sync_api import expect
 from test_live_workshop import create_workshop, join_by_phone
 

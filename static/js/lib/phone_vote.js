@@ -60,7 +60,7 @@ export function createPhoneVote(connection, config) {
       const goal = state.goals.get(goalId) || { title: "" };
       const dots = ballot[goalId] || 0;
       const item = el("li", "", "vote-item");
-      const count = el("span", fill(S.dots_on, { n: dots }), "dot-count");
+      const count = el("span", fill(dots === 1 ? S.dot_one : S.dots_on, { n: dots }), "dot-count");
       count.setAttribute("aria-live", "polite");
       item.append(
         el("p", goal.title, "goal-title"),
@@ -91,7 +91,7 @@ export function createPhoneVote(connection, config) {
       const item = el("li", "", "vote-item");
       item.append(
         el("p", goal.title, "goal-title"),
-        el("p", fill(S.rank_dots, { rank: result.rank, dots: result.dots }), "hint"),
+        el("p", fill(result.dots === 1 ? S.rank_dot_one : S.rank_dots, result), "hint"),
       );
       return item;
     });

@@ -13,7 +13,8 @@ export function createRoundBoard(connection, config) {
     const list = el("ol", "", "plain-list");
     for (const result of results) {
       const goal = state.goals.get(result.goal_id) || { title: "" };
-      list.append(el("li", `${fill(S.rank_dots, result)} – ${goal.title}`));
+      const pattern = result.dots === 1 ? S.rank_dot_one : S.rank_dots;
+      list.append(el("li", `${fill(pattern, result)} – ${goal.title}`));
     }
     return list;
   }
