@@ -18,4 +18,4 @@ export function applyGoalOrder(goals, payload) {
   });
 }
 
-export const byPosition = (a, b) => a.position - b.position || a.id - b.id;
+export const byPosition = (a, b) => (a.position ?? 0) - (b.position ?? 0) || a.id - b.id;

@@ -34,3 +34,18 @@ export function button(label, onClick, className = "button small") {
   node.addEventListener("click", onClick);
   return node;
 }
+
+// Put exactly these nodes into parent, in order, moving only what is out of place (a moved
+// node restarts its animation; the others keep theirs).
+export function reorderChildren(parent, nodes) {
+  let ref = parent.firstElementChild;
+  for (const node of nodes) {
+    if (node === ref) ref = ref.nextElementSibling;
+    else parent.insertBefore(node, ref);
+  }
+  while (ref) {
+    const next = ref.nextElementSibling;
+    ref.remove();
+    ref = next;
+  }
+}

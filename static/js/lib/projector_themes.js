@@ -7,7 +7,8 @@
 // A column that still does not fit is cut into pages at item boundaries (a theme may go on on
 // the next page, its name shown again there), shows "Seite 2/4", and all columns turn together.
 // Text is only ever set with textContent.
-import { el } from "./dom.js";
+import { byPosition } from "./arrange.js";
+import { el, reorderChildren } from "./dom.js";
 import { SIZE_STEPS, fillPattern, kindClass, kindMark } from "./wall.js";
 
 /** Goal type sizes in vh, largest first (titles are short: they may start larger). */
@@ -17,22 +18,7 @@ const MIN_COLUMN_EM = 10;
 /** The key of the column for clusters and goals across action fields. */
 const ACROSS = "across";
 
-const byPosition = (a, b) => (a.position ?? 0) - (b.position ?? 0) || a.id - b.id;
 
-/** Put exactly these nodes into parent, in order; moves only what is out of place (a moved
- * node restarts its animation). */
-function arrange(parent, nodes) {
-  let ref = parent.firstElementChild;
-  for (const node of nodes) {
-    if (node === ref) ref = ref.nextElementSibling;
-    else parent.insertBefore(node, ref);
-  }
-  while (ref) {
-    const next = ref.nextElementSibling;
-    ref.remove();
-    ref = next;
-  }
-}
 
 /**
  * Columns that fit themselves: the owner fills each column's list with elements; those with the
@@ -73,7 +59,7 @@ class Stage {
       columns.set(spec.key, column);
     }
     this.columns = columns;
-    arrange(this.root, Array.from(columns.values(), (column) => column.section));
+    reorderChildren(this.root, Array.from(columns.values(), (column) => column.section));
   }
 
   column(key) {
@@ -495,7 +481,7 @@ export class ProjectorBoards {
     }
     for (const [key, nodes] of perColumn) {
       const column = this.themes.column(key);
-      arrange(column.list, nodes.length ? nodes : [this.emptyLine("themes", key, this.labels.noCards)]);
+      reorderChildren(column.list, nodes.length ? nodes : [this.emptyLine("themes", key, this.labels.noCards)]);
     }
     this.themes.refit();
   }
@@ -534,7 +520,7 @@ export class ProjectorBoards {
       shown.setAttribute("aria-hidden", "true");
       count.replaceChildren(shown, el("span", spoken, "visually-hidden"));
     }
-    arrange(list, cards.map((card) => this.cardNode(card)));
+    reorderChildren(list, cards.map((card) => this.cardNode(card)));
     // An empty theme is a unit of its own (it still needs its place on a page).
     group.classList.toggle("stage-unit", cards.length === 0);
     list.hidden = cards.length === 0;
@@ -575,7 +561,7 @@ export class ProjectorBoards {
     for (const [key, mine] of perColumn) {
       const column = this.goals.column(key);
       if (!mine.length) {
-        arrange(column.list, [this.emptyLine("goals", key, this.labels.noGoals)]);
+        reorderChildren(column.list, [this.emptyLine("goals", key, this.labels.noGoals)]);
         continue;
       }
       let list = column.list.querySelector(":scope > .goal-board");
@@ -583,8 +569,8 @@ export class ProjectorBoards {
         list = el("ol", "", "goal-board");
         list.setAttribute("role", "list");
       }
-      arrange(column.list, [list]);
-      arrange(list, mine.map((goal, index) => this.goalNode(goal, index + 1)));
+      reorderChildren(column.list, [list]);
+      reorderChildren(list, mine.map((goal, index) => this.goalNode(goal, index + 1)));
     }
     this.goals.refit();
   }

@@ -13,7 +13,8 @@
 // Fitting works like the wall: the type shrinks in fixed steps (fractions of the viewport
 // height), a long goal list may take two columns, and whatever still does not fit turns pages.
 // Text is only ever set with textContent.
-import { $, el } from "./dom.js";
+import { byPosition } from "./arrange.js";
+import { $, el, reorderChildren } from "./dom.js";
 import { fillPattern } from "./wall.js";
 
 /** Type sizes in vh, largest first; the last one is the smallest legible size (as on the wall). */
@@ -21,21 +22,7 @@ const STEPS = [5.4, 4.8, 4.2, 3.8, 3.4, 3.1, 2.8];
 /** A goal list column is at least this many ems wide before it may split into two. */
 const MIN_GOAL_COLUMN_EM = 15;
 
-const byPosition = (a, b) => (a.position ?? 0) - (b.position ?? 0) || a.id - b.id;
 
-/** Put exactly these nodes into parent, in order; moves only what is out of place. */
-function arrange(parent, nodes) {
-  let ref = parent.firstElementChild;
-  for (const node of nodes) {
-    if (node === ref) ref = ref.nextElementSibling;
-    else parent.insertBefore(node, ref);
-  }
-  while (ref) {
-    const next = ref.nextElementSibling;
-    ref.remove();
-    ref = next;
-  }
-}
 
 /** Replace the text of a node only when it changed (no needless layout or announcements). */
 function setText(node, text) {
@@ -414,7 +401,7 @@ export class ProjectorVotes {
       }
       return node;
     });
-    arrange(this.parts.goalList, nodes);
+    reorderChildren(this.parts.goalList, nodes);
   }
 
   clearBars() {
@@ -455,7 +442,7 @@ export class ProjectorVotes {
         this.barNodes.delete(id);
       }
     }
-    arrange(this.parts.bars, nodes);
+    reorderChildren(this.parts.bars, nodes);
     // The same numbers as a table: for screen readers (the bars are hidden from them) and print.
     const title = this.parts.title.textContent;
     setText(this.parts.caption, fillPattern(state === "live" ? this.labels.captionLive : this.labels.caption, { title }));
