@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
-from e2e_support import LAPTOP
+from e2e_support import LAPTOP, screenshot
 from playwright.sync_api import expect
 from test_accessibility import assert_accessible
 from test_live_workshop import create_workshop
@@ -26,7 +25,6 @@ from test_projector_wall import (
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path("/tmp/theme-shots")
 # New strings of this view: German once the catalogs have them, the English msgid until then.
 LOOSE = re.compile(r"^(Noch ohne Thema|Not yet in a theme)$")
 UNNAMED = re.compile(r"^(Thema ohne Namen|Theme without a name)$")
@@ -83,11 +81,6 @@ GOALS = [
     ("Mehr Ausbildungsbetriebe im Handwerk", "Besonders im Kfz- und Elektrohandwerk."),
     ("Gemeinsame Datenbasis aller Partner", "Jährlicher Bericht an den Schulausschuss."),
 ]
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def snapshot(page) -> dict:
@@ -194,11 +187,11 @@ def test_themes_follow_the_moderator_live(server, contexts):
     projector.wait_for_timeout(5500)  # let the highlights fade before the pictures
     no_scrollbars(projector.evaluate(LAYOUT, "[data-themes]"))
     assert_accessible(projector, "projector themes")
-    shot(projector, "themes-few-1280x720")
+    screenshot(projector, "themes-few-1280x720")
     full_hd = open_projector(contexts, links["projector"], FULL_HD)
     expect(full_hd.locator("[data-themes] .theme-card")).to_have_count(5)
     no_scrollbars(full_hd.evaluate(LAYOUT, "[data-themes]"))
-    shot(full_hd, "themes-few-1920x1080")
+    screenshot(full_hd, "themes-few-1920x1080")
 
     # Dissolving: the theme goes, its cards are back under "not yet in a theme".
     send(moderator, "cluster.dissolve", cluster_id=cluster["id"])
@@ -272,11 +265,11 @@ def test_goals_show_per_field_in_their_order(server, contexts):
     projector.wait_for_timeout(5500)
     no_scrollbars(projector.evaluate(LAYOUT, "[data-goals]"))
     assert_accessible(projector, "projector goals")
-    shot(projector, "goals-few-1280x720")
+    screenshot(projector, "goals-few-1280x720")
     full_hd = open_projector(contexts, links["projector"], FULL_HD)
     expect(full_hd.locator("[data-goals] .goal-board-item")).to_have_count(5)
     no_scrollbars(full_hd.evaluate(LAYOUT, "[data-goals]"))
-    shot(full_hd, "goals-few-1920x1080")
+    screenshot(full_hd, "goals-few-1920x1080")
     send(moderator, "phase.set", phase="results")
     expect(full_hd.locator("[data-goals] .goal-board-item")).to_have_count(5)
     send(moderator, "phase.set", phase="goals")
@@ -329,13 +322,13 @@ def test_many_themes_and_goals_fit_without_scrollbars(server, contexts):
     layout = projector.evaluate(LAYOUT, "[data-themes]")
     no_scrollbars(layout)
     assert layout["fontPx"] >= MIN_CARD_VH * layout["height"] / 100 - 0.5, layout["fontPx"]
-    shot(projector, "themes-many-1280x720")
+    screenshot(projector, "themes-many-1280x720")
     every_unit_gets_its_turn(projector, "[data-themes]")
     full_hd = open_projector(contexts, links["projector"], FULL_HD)
     expect(full_hd.locator("[data-themes] .theme-card")).to_have_count(300)
     no_scrollbars(full_hd.evaluate(LAYOUT, "[data-themes]"))
     assert_accessible(full_hd, "projector themes with pages")
-    shot(full_hd, "themes-many-1920x1080")
+    screenshot(full_hd, "themes-many-1920x1080")
 
     # 30 goals, some with long descriptions, six of them across fields.
     send(moderator, "phase.set", phase="goals")
@@ -354,10 +347,10 @@ def test_many_themes_and_goals_fit_without_scrollbars(server, contexts):
     layout = projector.evaluate(LAYOUT, "[data-goals]")
     no_scrollbars(layout)
     assert layout["fontPx"] >= MIN_CARD_VH * layout["height"] / 100 - 0.5, layout["fontPx"]
-    shot(projector, "goals-many-1280x720")
+    screenshot(projector, "goals-many-1280x720")
     every_unit_gets_its_turn(projector, "[data-goals]")
     expect(full_hd.locator("[data-goals] .goal-board-item")).to_have_count(30)
     full_hd.wait_for_timeout(5500)
     no_scrollbars(full_hd.evaluate(LAYOUT, "[data-goals]"))
     assert_accessible(full_hd, "projector goals, many")
-    shot(full_hd, "goals-many-1920x1080")
+    screenshot(full_hd, "goals-many-1920x1080")

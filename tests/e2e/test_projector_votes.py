@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
-from e2e_support import LAPTOP
+from e2e_support import LAPTOP, screenshot
 from playwright.sync_api import expect
 from test_accessibility import assert_accessible
 from test_live_workshop import create_workshop, join_by_phone
@@ -17,7 +16,6 @@ from test_projector_wall import FULL_HD, connect, open_projector, send
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path("/tmp/vote-shots")
 ROUND = "Priorisierung der strategischen Ziele"
 # New strings of this view: German once the catalogs have them, the English msgid until then.
 OPEN = re.compile(r"^(Abstimmung läuft|Voting is open)$")
@@ -99,11 +97,6 @@ VIEW = """
   };
 }
 """
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def view(page) -> dict:
@@ -204,15 +197,15 @@ def test_progress_while_open_then_the_ranking(server, contexts):
         no_scrollbars(layout)
         assert all(goal["shown"] for goal in layout["goals"]), layout["goals"]
     assert_accessible(projector, "projector vote open")
-    shot(projector, "open-12-goals-1280x720")
-    shot(full_hd, "open-12-goals-1920x1080")
+    screenshot(projector, "open-12-goals-1280x720")
+    screenshot(full_hd, "open-12-goals-1920x1080")
 
     # Closed: the result follows, still no numbers per goal.
     send(moderator, "round.status", round_id=made["id"], status="closed")
     expect(votes.locator("[data-votes-status]")).to_have_text(CLOSED)
     expect(votes.locator("[data-votes-count]")).to_have_text(count_text(4, 4))
     no_numbers_per_goal(projector)
-    shot(projector, "closed-1280x720")
+    screenshot(projector, "closed-1280x720")
 
     # Revealed: the ranking, ties sharing a rank, bars and table alike.
     send(moderator, "phase.set", phase="results")
@@ -221,8 +214,8 @@ def test_progress_while_open_then_the_ranking(server, contexts):
     expect(votes.locator("[data-votes-bars] li")).to_have_count(len(GOALS))
     expect(full_hd.locator("[data-votes-bars] li")).to_have_count(len(GOALS))
     projector.wait_for_timeout(1200)  # the bars grow in
-    shot(projector, "revealed-12-goals-1280x720")
-    shot(full_hd, "revealed-12-goals-1920x1080")
+    screenshot(projector, "revealed-12-goals-1280x720")
+    screenshot(full_hd, "revealed-12-goals-1920x1080")
     for page in (projector, full_hd):
         layout = view(page)
         assert layout["state"] == "revealed"
@@ -267,7 +260,7 @@ def test_progress_while_open_then_the_ranking(server, contexts):
     expect(first.locator(".vote-dots")).to_have_text("2")
     expect(votes.locator("[data-votes-summary]")).to_have_text(count_text(1, 4))
     assert_accessible(projector, "projector vote live")
-    shot(projector, "live-1280x720")
+    screenshot(projector, "live-1280x720")
     # Closed, the live round's numbers go; the latest revealed round is shown again.
     send(moderator, "round.status", round_id=live["id"], status="closed")
     expect(votes.locator("[data-votes-title]")).to_have_text(ROUND)
@@ -303,16 +296,16 @@ def test_thirty_goals_fit_or_turn_pages(server, contexts):
     for page in (projector, full_hd):
         no_scrollbars(view(page))
         no_numbers_per_goal(page)
-    shot(projector, "open-30-goals-1280x720")
-    shot(full_hd, "open-30-goals-1920x1080")
+    screenshot(projector, "open-30-goals-1280x720")
+    screenshot(full_hd, "open-30-goals-1920x1080")
 
     send(moderator, "round.status", round_id=made["id"], status="closed")
     send(moderator, "round.status", round_id=made["id"], status="revealed")
     expect(votes.locator("[data-votes-bars] li")).to_have_count(30)
     expect(full_hd.locator("[data-votes-bars] li")).to_have_count(30)
     projector.wait_for_timeout(1000)
-    shot(projector, "revealed-30-goals-1280x720")
-    shot(full_hd, "revealed-30-goals-1920x1080")
+    screenshot(projector, "revealed-30-goals-1280x720")
+    screenshot(full_hd, "revealed-30-goals-1920x1080")
     for page in (projector, full_hd):
         layout = view(page)
         ranks = [int(bar["rank"]) for bar in layout["bars"]]
