@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import CARD_NAME_MODES, Card, CardSupport, Participant, Workshop, utcnow
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import CardChanged, CardRemoved, DomainEvent, ParticipantChanged, WallChanged
-from .lookup import get_owned
+from .lookup import get_owned, next_position
 from .similarity import CardText, most_similar
 from .text import clean_text
 from .workshops import bump_version
@@ -115,10 +115,12 @@ def post_card(
     cleaned = clean_card_text(text)
     if author is not None and limit is not None:
         _check_rate(session, author, limit)
-    position = session.scalar(
-        select(func.coalesce(func.max(Card.position), -1) + 1).where(
-            Card.workshop_id == workshop.id, Card.field_id == field_id, Card.cluster_id.is_(None)
-        )
+    position = next_position(
+        session,
+        Card,
+        Card.workshop_id == workshop.id,
+        Card.field_id == field_id,
+        Card.cluster_id.is_(None),
     )
     card = Card(
         workshop_id=workshop.id,

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Card, Cluster, Workshop
 from .cards import get_card
 from .errors import Conflict, Invalid, NotFound
 from .events import CardsArranged, ClusterChanged, ClusterRemoved, DomainEvent
-from .lookup import get_owned
+from .lookup import get_owned, in_order, next_position
 from .similarity import CardText, suggest_clusters
 from .text import clean_text
 from .workshops import bump_version
@@ -123,11 +123,7 @@ def create_cluster(
     cards = [_arrangeable(session, workshop, card_id) for card_id in card_ids]
     if len({c.id for c in cards}) != len(cards):
         raise Invalid("duplicate_cards", fields=["card_ids"])
-    position = session.scalar(
-        select(func.coalesce(func.max(Cluster.position), -1) + 1).where(
-            Cluster.workshop_id == workshop.id
-        )
-    )
+    position = next_position(session, Cluster, Cluster.workshop_id == workshop.id)
     cluster = Cluster(workshop_id=workshop.id, field_id=field_id, name=cleaned, position=position)
     session.add(cluster)
     session.flush()
@@ -183,13 +179,7 @@ def dissolve_cluster(session: Session, workshop: Workshop, cluster_id: object) -
 
 def clusters(session: Session, workshop: Workshop) -> list[Cluster]:
     """The workshop's clusters in order."""
-    return list(
-        session.scalars(
-            select(Cluster)
-            .where(Cluster.workshop_id == workshop.id)
-            .order_by(Cluster.position, Cluster.id)
-        )
-    )
+    return in_order(session, Cluster, workshop)
 
 
 def list_order(session: Session, workshop: Workshop, key: ListKey) -> dict[str, object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Card, Goal, GoalCard, Workshop
@@ -12,7 +12,7 @@ from .cards import get_card
 from .clusters import get_cluster
 from .errors import Conflict, Invalid, NotFound
 from .events import DomainEvent, GoalChanged, GoalRemoved, GoalsArranged
-from .lookup import get_owned
+from .lookup import get_owned, in_order, next_position
 from .text import clean_text
 from .workshops import bump_version
 
@@ -33,11 +33,7 @@ def get_goal(session: Session, workshop: Workshop, goal_id: object) -> Goal:
 
 def goals(session: Session, workshop: Workshop) -> list[Goal]:
     """The workshop's goals in their order."""
-    return list(
-        session.scalars(
-            select(Goal).where(Goal.workshop_id == workshop.id).order_by(Goal.position, Goal.id)
-        )
-    )
+    return in_order(session, Goal, workshop)
 
 
 def _check_field(workshop: Workshop, field_id: object) -> None:
@@ -80,11 +76,7 @@ def create_goal(
             )
         )
     _check_field(workshop, field_id)
-    position = session.scalar(
-        select(func.coalesce(func.max(Goal.position), -1) + 1).where(
-            Goal.workshop_id == workshop.id
-        )
-    )
+    position = next_position(session, Goal, Goal.workshop_id == workshop.id)
     goal = Goal(
         workshop_id=workshop.id,
         title=cleaned,

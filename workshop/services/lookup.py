@@ -1,9 +1,14 @@
-"""Loading a workshop's own rows by an id a client sent: anything else is simply not found."""
+"""A workshop's own rows: loading one by a client's id, listing them in order, placing new ones.
+
+Cards, clusters, goals and voting rounds all carry ``workshop_id`` and ``position``; these
+helpers are the one place that knows how to look them up and where a new one goes.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Workshop
@@ -31,3 +36,17 @@ def get_owned(
     if item is None or item.workshop_id != workshop.id:
         raise NotFound(code)
     return item
+
+
+def in_order(session: Session, model: Any, workshop: Workshop) -> list[Any]:
+    """All ``model`` rows of ``workshop`` by position (then id, for equal positions)."""
+    return list(
+        session.scalars(
+            select(model).where(model.workshop_id == workshop.id).order_by(model.position, model.id)
+        )
+    )
+
+
+def next_position(session: Session, model: Any, *where: Any) -> int:
+    """The position after the last ``model`` row matching ``where`` (0 for the first)."""
+    return session.scalar(select(func.coalesce(func.max(model.position), -1) + 1).where(*where))

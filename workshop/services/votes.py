@@ -15,7 +15,7 @@ from ..models import DotVote, Participant, RoundGoal, VoteRound, Workshop
 from .errors import Conflict, Invalid
 from .events import DomainEvent, RoundChanged
 from .goals import get_goal, goals
-from .lookup import get_owned
+from .lookup import get_owned, in_order, next_position
 from .participants import count_participants
 from .tally import DotResult, tally_dots
 from .text import clean_text
@@ -54,11 +54,7 @@ def create_dot_round(
     )
     if not chosen or len({g.id for g in chosen}) != len(chosen):
         raise Invalid("bad_round_goals", fields=["goal_ids"])
-    position = session.scalar(
-        select(func.coalesce(func.max(VoteRound.position), -1) + 1).where(
-            VoteRound.workshop_id == workshop.id
-        )
-    )
+    position = next_position(session, VoteRound, VoteRound.workshop_id == workshop.id)
     vote_round = VoteRound(
         workshop_id=workshop.id,
         title=clean_text(title, field="title", max_length=200, required=False),
@@ -174,13 +170,7 @@ def dot_results(session: Session, vote_round: VoteRound) -> list[DotResult]:
 
 def rounds(session: Session, workshop: Workshop) -> list[VoteRound]:
     """The workshop's rounds in the order they were made."""
-    return list(
-        session.scalars(
-            select(VoteRound)
-            .where(VoteRound.workshop_id == workshop.id)
-            .order_by(VoteRound.position, VoteRound.id)
-        )
-    )
+    return in_order(session, VoteRound, workshop)
 
 
 def results_visible(vote_round: VoteRound, role: str) -> bool:
