@@ -23,7 +23,7 @@ from ..services.views import (
     goal_view,
     me_view,
     presence_view,
-    round_view,
+    round_views,
     structure_view,
     timer_view,
     wall_view,
@@ -83,9 +83,9 @@ def publish(events: Iterable[ev.DomainEvent]) -> None:
             goal_ids = [goal.id for goal in goals(db, workshop)]
             _emit_all(wid, names.GOALS_ARRANGED, {"v": version, "goal_ids": goal_ids})
         elif isinstance(event, ev.RoundChanged):
-            vote_round = db.get(VoteRound, event.round_id)
-            for role in ROLES:
-                payload = {"v": version, "round": round_view(db, workshop, vote_round, role)}
+            views = round_views(db, workshop, db.get(VoteRound, event.round_id))
+            for role, view in views.items():
+                payload = {"v": version, "round": view}
                 socketio.emit(names.ROUND_CHANGED, payload, to=role_room(wid, role))
         elif isinstance(event, ev.WallChanged):
             payload = {"v": version, "wall": wall_view(db, workshop)}

@@ -49,7 +49,8 @@ def _push_later(app: Flask, round_id: int) -> None:
             progress = {"round_id": round_id, **progress_view(db, workshop, vote_round)}
             for role in ("participant", "moderator", "projector"):
                 socketio.emit(names.ROUND_PROGRESS, progress, to=role_room(workshop.id, role))
-            for role in ("moderator", "projector"):
-                if results_visible(vote_round, role):
-                    tally = {"round_id": round_id, "results": results_view(db, vote_round)}
+            allowed = [r for r in ("moderator", "projector") if results_visible(vote_round, r)]
+            if allowed:
+                tally = {"round_id": round_id, "results": results_view(db, vote_round)}
+                for role in allowed:
                     socketio.emit(names.ROUND_TALLY, tally, to=role_room(workshop.id, role))

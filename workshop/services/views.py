@@ -144,11 +144,14 @@ def progress_view(session: Session, workshop: Workshop, vote_round: VoteRound) -
     return {"voted": voted, "eligible": eligible}
 
 
-def round_view(
-    session: Session, workshop: Workshop, vote_round: VoteRound, role: str
-) -> dict[str, Any]:
-    """A voting round as ``role`` may see it: tallies only once revealed (or live if chosen)."""
-    return {
+def round_views(
+    session: Session, workshop: Workshop, vote_round: VoteRound, roles: tuple[str, ...] = ROLES
+) -> dict[str, dict[str, Any]]:
+    """A voting round as each of ``roles`` may see it: tallies only once revealed (or live).
+
+    Progress and the tally are counted once, however many roles the view is made for.
+    """
+    base = {
         "id": vote_round.id,
         "title": vote_round.title,
         "method": vote_round.method,
@@ -159,10 +162,22 @@ def round_view(
         "goal_ids": [g.goal_id for g in vote_round.goals],
         "position": vote_round.position,
         "progress": progress_view(session, workshop, vote_round),
-        "results": (
-            results_view(session, vote_round) if results_visible(vote_round, role) else None
-        ),
     }
+    results = None
+    views = {}
+    for role in roles:
+        visible = results_visible(vote_round, role)
+        if visible and results is None:
+            results = results_view(session, vote_round)
+        views[role] = {**base, "results": results if visible else None}
+    return views
+
+
+def round_view(
+    session: Session, workshop: Workshop, vote_round: VoteRound, role: str
+) -> dict[str, Any]:
+    """A voting round as ``role`` may see it."""
+    return round_views(session, workshop, vote_round, (role,))[role]
 
 
 def wall_view(session: Session, workshop: Workshop) -> dict[str, Any]:
