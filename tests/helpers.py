@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from workshop.extensions import socketio
@@ -34,3 +35,11 @@ def socket_for(app, http_client, workshop, role: str):
     return socketio.test_client(
         app, flask_test_client=http_client, auth={"workshop": workshop.id, "role": role}
     )
+
+
+_command_ids = itertools.count(1)
+
+
+def cmd(workshop, **fields) -> dict:
+    """A command payload with a fresh client command id, as the browser sends it."""
+    return {"id": f"test-cmd-{next(_command_ids):06d}", "workshop": workshop.id, **fields}

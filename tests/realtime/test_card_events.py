@@ -1,15 +1,7 @@
 """Cards over Socket.IO: posting, moderation, role-filtered pushes, exactly-once delivery."""
 
-import itertools
-
 import pytest
-from helpers import join_as_participant, socket_for
-
-_ids = itertools.count(1)
-
-
-def cmd(workshop, **fields):
-    return {"id": f"card-cmd-{next(_ids):06d}", "workshop": workshop.id, **fields}
+from helpers import cmd, join_as_participant, socket_for
 
 
 def pushed(client, name):
@@ -167,8 +159,6 @@ def test_posting_outside_the_review_is_refused(room):
 
 
 def test_flooding_gets_a_friendly_message_and_others_still_post(app_config, tmp_path):
-    from helpers import join_as_participant as join
-
     from workshop import create_app
     from workshop.services.workshops import WorkshopDetails, create_workshop, set_phase
 
@@ -177,8 +167,8 @@ def test_flooding_gets_a_friendly_message_and_others_still_post(app_config, tmp_
         workshop, _ = create_workshop(session, WorkshopDetails(title="K"), "kaoa")
         set_phase(session, workshop, "collect")
         session.commit()
-    fast = socket_for(app, join(app, workshop), workshop, "participant")
-    calm = socket_for(app, join(app, workshop), workshop, "participant")
+    fast = socket_for(app, join_as_participant(app, workshop), workshop, "participant")
+    calm = socket_for(app, join_as_participant(app, workshop), workshop, "participant")
     assert post(fast, workshop)["ok"] and post(fast, workshop, text="zwei")["ok"]
     ack = post(fast, workshop, text="drei")
     assert ack["error"]["code"] == "too_many_cards"

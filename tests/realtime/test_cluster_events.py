@@ -1,16 +1,9 @@
 """Clustering over Socket.IO: two moderators at once, live order for every screen."""
 
-import itertools
 import threading
 
 import pytest
-from helpers import join_as_participant, socket_for
-
-_ids = itertools.count(1)
-
-
-def cmd(workshop, **fields):
-    return {"id": f"cluster-cmd-{next(_ids):06d}", "workshop": workshop.id, **fields}
+from helpers import cmd, join_as_participant, socket_for
 
 
 @pytest.fixture

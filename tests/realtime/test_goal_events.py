@@ -1,14 +1,6 @@
 """Goals over Socket.IO: the moderator writes them, every screen follows, phones only read."""
 
-import itertools
-
-from helpers import join_as_participant, socket_for
-
-_ids = itertools.count(1)
-
-
-def cmd(workshop, **fields):
-    return {"id": f"goal-cmd-{next(_ids):06d}", "workshop": workshop.id, **fields}
+from helpers import cmd, join_as_participant, socket_for
 
 
 def test_goals_are_written_live_and_phones_only_read(app, moderator_client):

@@ -1,16 +1,9 @@
 """Dot voting over Socket.IO: secret ballots, coalesced aggregates, reveal."""
 
-import itertools
 import time
 
 import pytest
-from helpers import join_as_participant, socket_for
-
-_ids = itertools.count(1)
-
-
-def cmd(workshop, **fields):
-    return {"id": f"vote-cmd-{next(_ids):06d}", "workshop": workshop.id, **fields}
+from helpers import cmd, join_as_participant, socket_for
 
 
 def names(client):
