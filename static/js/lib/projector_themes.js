@@ -8,6 +8,7 @@
 // the next page, its name shown again there), shows "Seite 2/4", and all columns turn together.
 // Text is only ever set with textContent.
 import { byPosition } from "./arrange.js";
+import { PageTurner } from "./page_turner.js";
 import { el, reorderChildren } from "./dom.js";
 import { SIZE_STEPS, fillPattern, kindClass, kindMark } from "./wall.js";
 
@@ -25,20 +26,16 @@ const ACROSS = "across";
  * class "stage-unit" are what pages are cut at, "stage-group" elements hold units (a theme) and
  * are shown on every page that shows one of them.
  */
-class Stage {
+class Stage extends PageTurner {
   constructor(root, { steps, pageMs, prefix, lineEm }) {
+    super(pageMs);
     this.root = root;
     this.steps = steps;
     this.lineEm = lineEm;
-    this.pageMs = pageMs;
     this.prefix = prefix;
     this.pageLabel = root.dataset.labelPage || "{page}/{pages}";
     this.columns = new Map(); // key -> column state
     this.unseen = new Set(); // highlighted units that were not on screen yet
-    this.active = false;
-    this.paused = false;
-    this.frame = null;
-    this.turning = null;
     root.addEventListener("animationend", (event) => {
       if (event.animationName.startsWith("stage-arrive")) event.target.classList.remove("is-new");
     });
@@ -85,33 +82,12 @@ class Stage {
     };
   }
 
-  /** Only a shown stage measures itself and turns pages. */
-  setActive(active) {
-    if (this.active === active) return;
-    this.active = active;
-    clearInterval(this.turning);
-    this.turning = active ? setInterval(() => this.turn(), this.pageMs) : null;
-    if (active) this.refit();
-  }
-
-  pause(paused) {
-    this.paused = paused;
-  }
-
   /** Something that changed: highlighted, and the page of its unit comes up at the next turn. */
   mark(node, unit = node) {
     node.classList.remove("is-new");
     void node.offsetWidth; // restart the highlight
     node.classList.add("is-new");
     if (unit && unit.classList.contains("stage-unit")) this.unseen.add(unit);
-  }
-
-  refit() {
-    if (this.frame !== null) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = null;
-      this.fit();
-    });
   }
 
   fit() {

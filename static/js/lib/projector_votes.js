@@ -14,6 +14,7 @@
 // height), a long goal list may take two columns, and whatever still does not fit turns pages.
 // Text is only ever set with textContent.
 import { byPosition } from "./arrange.js";
+import { PageTurner } from "./page_turner.js";
 import { $, el, reorderChildren } from "./dom.js";
 import { fillPattern } from "./wall.js";
 
@@ -53,41 +54,17 @@ export function roundState(round) {
  * A list that fits itself: tries each layout ({size, cols}) in order until all items fit; below
  * the last it keeps the last one and cuts the items into pages that turn by themselves.
  */
-class Pager {
+class Pager extends PageTurner {
   constructor(list, pageNode, { layouts, pageMs, pageLabel, minColumnEm = 0, sizeTarget = list }) {
+    super(pageMs);
     this.list = list;
     this.sizeTarget = sizeTarget; // where --vote-size is set (a header may share the list's size)
     this.pageNode = pageNode;
     this.layouts = layouts;
-    this.pageMs = pageMs;
     this.pageLabel = pageLabel || "{page}/{pages}";
     this.minColumnEm = minColumnEm;
     this.pages = [[]];
     this.current = 0;
-    this.active = false;
-    this.paused = false;
-    this.frame = null;
-    this.turning = null;
-  }
-
-  setActive(active) {
-    if (this.active === active) return;
-    this.active = active;
-    clearInterval(this.turning);
-    this.turning = active ? setInterval(() => this.turn(), this.pageMs) : null;
-    if (active) this.refit();
-  }
-
-  pause(paused) {
-    this.paused = paused;
-  }
-
-  refit() {
-    if (this.frame !== null) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = null;
-      this.fit();
-    });
   }
 
   items() {

@@ -7,6 +7,7 @@
 // shown gets its page shown at the next turn (taking turns with the normal rotation), and
 // arrives with a short highlight. Card text is only ever set with textContent.
 import { el, fill } from "./dom.js";
+import { PageTurner } from "./page_turner.js";
 
 /** Card type sizes in vh, largest first; the last one is the smallest legible size. */
 export const SIZE_STEPS = [4.2, 3.8, 3.4, 3.1, 2.8];
@@ -51,7 +52,7 @@ function metaLine(kind, shape, supports, className) {
   return meta;
 }
 
-export class Wall {
+export class Wall extends PageTurner {
   /**
    * root: the element that holds the columns (its data-label-page and data-label-empty carry the
    * translated "Page {page}/{pages}" and "No cards yet").
@@ -59,13 +60,13 @@ export class Wall {
    * options.legend: an element to fill with the key to the kinds' shapes and colours.
    */
   constructor(root, options = {}) {
+    super(Math.round((options.pageSeconds || 10) * 1000));
     this.root = root;
     this.labels = {
       page: root.dataset.labelPage || "{page}/{pages}",
       empty: root.dataset.labelEmpty || "",
       ...(options.labels || {}),
     };
-    this.pageMs = Math.round((options.pageSeconds || 10) * 1000);
     this.legend = options.legend || null;
     this.fields = [];
     this.kinds = new Map(); // kind id -> {kind, shape}
@@ -75,11 +76,7 @@ export class Wall {
     this.unseen = new Set(); // ids of new cards not shown yet
     this.authors = false;
     this.loaded = false;
-    this.active = false;
-    this.frame = null;
     this.onlyGrown = false;
-    this.turning = null;
-    this.paused = false;
     root.addEventListener("animationend", (event) => {
       if (event.animationName.startsWith("wall-arrive")) event.target.classList.remove("is-new");
     });
@@ -167,24 +164,6 @@ export class Wall {
 
   kind(id) {
     return this.kinds.get(id) || { kind: null, shape: 0 };
-  }
-
-  /** Only a shown wall measures itself and turns pages. */
-  setActive(active) {
-    if (this.active === active) return;
-    this.active = active;
-    if (active) {
-      this.turning = setInterval(() => this.turn(), this.pageMs);
-      this.refit();
-    } else {
-      clearInterval(this.turning);
-      this.turning = null;
-    }
-  }
-
-  /** Hold the pages still (e.g. while one card is shown large over the wall). */
-  pause(paused) {
-    this.paused = paused;
   }
 
   // ---- cards ----
