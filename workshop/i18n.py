@@ -77,6 +77,22 @@ ERROR_MESSAGES = {
     "budget_exceeded": _(
         "You have only %(budget)s dots in all. Take dots from another goal first."
     ),
+    "bad_method": _("Please choose dot voting, impact × feasibility or ranking."),
+    "bad_scale": _(
+        "Please choose a rating scale between %(min)s and %(max)s whose top is above its bottom."
+    ),
+    "bad_top": _("Please choose a number between %(min)s and %(max)s."),
+    "round_not_closed": _("Please close the voting round first."),
+    "wrong_method": _("This voting round uses another voting method. Please reload the page."),
+    "bad_axis": _("Please rate impact or feasibility."),
+    "bad_rating": _("Please choose a rating between %(min)s and %(max)s."),
+    "bad_ranking": _("Please put every goal of the round in order, each once."),
+    "paper_other_round": _("This paper ballot belongs to another voting round."),
+    "voter_not_found": _("This proxy or paper ballot does not exist (any more)."),
+    "round_revealed": _("The result of this round has been revealed. Its votes stay as they are."),
+    "duplicate_goals": _("A goal was listed twice."),
+    "too_many_shown_rounds": _("At most %(max)s rounds can be shown side by side."),
+    "bad_round_ids": _("Please choose each round once."),
     "unknown_name_mode": _("Please choose whether cards show names or stay anonymous."),
     # Transport-level errors raised by the Socket.IO adapter:
     "invalid_payload": _("The request was malformed."),

@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from helpers import cmd, join_as_participant, socket_for
+from helpers import cmd
 
 
 def names(client):
@@ -11,22 +11,8 @@ def names(client):
 
 
 @pytest.fixture
-def round_open(app, moderator_client):
-    browser, workshop = moderator_client()
-    moderator = socket_for(app, browser, workshop, "moderator")
-    phones = [
-        socket_for(app, join_as_participant(app, workshop), workshop, "participant")
-        for _ in range(3)
-    ]
-    projector = socket_for(app, browser, workshop, "projector")
-    moderator.emit("phase.set", cmd(workshop, phase="goals"), callback=True)
-    goal_ids = [
-        moderator.emit("goal.create", cmd(workshop, title=f"Ziel {n}"), callback=True)["data"][
-            "goal"
-        ]["id"]
-        for n in range(3)
-    ]
-    moderator.emit("phase.set", cmd(workshop, phase="vote"), callback=True)
+def round_open(voting_room):
+    workshop, moderator, phones, projector, goal_ids = voting_room
     ack = moderator.emit("round.create", cmd(workshop, title="Priorisierung"), callback=True)
     round_id = ack["data"]["round"]["id"]
     assert moderator.emit(
@@ -52,7 +38,13 @@ def test_votes_reach_others_only_as_coalesced_progress(round_open):
     received = names(projector)
     progress = [p for n, p in received if n == "round.progress"]
     assert 1 <= len(progress) < 6  # six votes, far fewer pushes
-    assert progress[-1] == {"round_id": round_id, "voted": 3, "eligible": 3}
+    assert progress[-1] == {
+        "round_id": round_id,
+        "voted": 3,
+        "eligible": 3,
+        "proxy": 0,
+        "paper": 0,
+    }
     assert not [n for n, _ in received if n in ("round.tally", "ballot.changed")]
     # Each phone heard about its own ballot only: one push per own vote, none of others'.
     for phone in phones:

@@ -2,13 +2,28 @@
 
 from .base import Base, utcnow
 from .card import Card, CardSupport, Cluster, Goal, GoalCard
-from .participant import Connection, Participant, ProcessedCommand, ServerProcess
-from .vote import ROUND_STATUSES, VOTE_METHODS, DotVote, RoundGoal, VoteRound
+from .participant import (
+    PARTICIPANT_KINDS,
+    Connection,
+    Participant,
+    ProcessedCommand,
+    ServerProcess,
+)
+from .vote import (
+    ROUND_STATUSES,
+    VOTE_METHODS,
+    DotVote,
+    MatrixRating,
+    RankVote,
+    RoundGoal,
+    VoteRound,
+)
 from .workshop import CARD_NAME_MODES, LANGUAGES, PHASES, ActionField, CardKind, Workshop
 
 __all__ = [
     "CARD_NAME_MODES",
     "LANGUAGES",
+    "PARTICIPANT_KINDS",
     "PHASES",
     "ROUND_STATUSES",
     "VOTE_METHODS",
@@ -22,8 +37,10 @@ __all__ = [
     "DotVote",
     "Goal",
     "GoalCard",
+    "MatrixRating",
     "Participant",
     "ProcessedCommand",
+    "RankVote",
     "RoundGoal",
     "ServerProcess",
     "VoteRound",

@@ -97,6 +97,10 @@ class Goal(Base):
     #: The cluster it was made from, if any.
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("cluster.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Place among the confirmed final priorities (1 = first); None when not confirmed.
+    priority: Mapped[int | None] = mapped_column(Integer)
+    #: What the room decided about this goal and why (e.g. after the discussion of a vote).
+    decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     cards: Mapped[list[GoalCard]] = relationship(cascade="all, delete-orphan")
 

@@ -9,9 +9,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
 
+#: Who a participant is: somebody with their own device, a named person without a device whom
+#: the moderator votes for, or one hand-counted paper ballot of one round.
+PARTICIPANT_KINDS: tuple[str, ...] = ("phone", "proxy", "paper")
+
 
 class Participant(Base):
-    """Somebody who joined a workshop; anonymous unless they give a name."""
+    """Somebody who joined a workshop; anonymous unless they give a name.
+
+    Proxies and paper ballots are participants too, so every ballot rule (budget, maximum,
+    one ranking per voter) holds for them in the same code; their ``kind`` marks them in
+    results.
+    """
 
     __tablename__ = "participant"
 
@@ -26,6 +35,11 @@ class Participant(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: The participant marked themselves "fertig" with collecting.
     done: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(16), default="phone", server_default="phone")
+    #: A paper ballot belongs to the one round it was cast in.
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vote_round.id", ondelete="CASCADE"), index=True
+    )
 
 
 class ServerProcess(Base):

@@ -88,3 +88,44 @@ class DotVote(Base):
     )
     goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
     dots: Mapped[int] = mapped_column(Integer)
+
+
+class MatrixRating(Base):
+    """One participant's rating of one goal on the two axes (impact, feasibility).
+
+    An axis not rated yet is None; only complete pairs count in the result.
+    """
+
+    __tablename__ = "matrix_rating"
+    __table_args__ = (UniqueConstraint("round_id", "participant_id", "goal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("vote_round.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    x: Mapped[int | None] = mapped_column(Integer)
+    y: Mapped[int | None] = mapped_column(Integer)
+
+
+class RankVote(Base):
+    """The place one participant gave one goal in a ranking round (0 = first)."""
+
+    __tablename__ = "rank_vote"
+    __table_args__ = (
+        UniqueConstraint("round_id", "participant_id", "goal_id", name="uq_rank_vote_goal"),
+        UniqueConstraint("round_id", "participant_id", "place", name="uq_rank_vote_place"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("vote_round.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    place: Mapped[int] = mapped_column(Integer)

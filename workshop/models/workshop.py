@@ -44,6 +44,12 @@ class Workshop(Base):
     collect_locked: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Whether the projector shows authors (only when ``card_names`` is "names").
     show_authors: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The rounds the projector shows side by side in the results (JSON list of ids, in order;
+    #: empty: the latest revealed round), and the action field it is filtered to.
+    shown_round_ids: Mapped[str] = mapped_column(String(200), default="[]", server_default="[]")
+    results_field_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action_field.id", ondelete="SET NULL", use_alter=True)
+    )
     #: The card shown large on the projector, if any.
     spotlight_card_id: Mapped[int | None] = mapped_column(
         ForeignKey("card.id", ondelete="SET NULL", use_alter=True)
@@ -53,7 +59,10 @@ class Workshop(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     fields: Mapped[list[ActionField]] = relationship(
-        back_populates="workshop", order_by="ActionField.position", cascade="all, delete-orphan"
+        back_populates="workshop",
+        order_by="ActionField.position",
+        cascade="all, delete-orphan",
+        foreign_keys="ActionField.workshop_id",
     )
     kinds: Mapped[list[CardKind]] = relationship(
         back_populates="workshop", order_by="CardKind.position", cascade="all, delete-orphan"
@@ -76,7 +85,9 @@ class ActionField(Base):
     name: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    workshop: Mapped[Workshop] = relationship(back_populates="fields")
+    workshop: Mapped[Workshop] = relationship(
+        back_populates="fields", foreign_keys="ActionField.workshop_id"
+    )
 
 
 class CardKind(Base):

@@ -24,6 +24,7 @@ from ..services.views import (
     me_view,
     presence_view,
     round_views,
+    stand_ins_view,
     structure_view,
     timer_view,
     wall_view,
@@ -87,6 +88,16 @@ def publish(events: Iterable[ev.DomainEvent]) -> None:
             for role, view in views.items():
                 payload = {"v": version, "round": view}
                 socketio.emit(names.ROUND_CHANGED, payload, to=role_room(wid, role))
+        elif isinstance(event, ev.StandInsChanged):
+            # Proxies' names are for the moderator only; the others just move their version on.
+            for role in ROLES:
+                payload = {"v": version}
+                if role == "moderator":
+                    payload["stand_ins"] = stand_ins_view(db, workshop)
+                    event_name = names.STAND_INS_CHANGED
+                else:
+                    event_name = names.SYNC_TICK
+                socketio.emit(event_name, payload, to=role_room(wid, role))
         elif isinstance(event, ev.WallChanged):
             payload = {"v": version, "wall": wall_view(db, workshop)}
             if event.names_changed:

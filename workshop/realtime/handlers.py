@@ -14,14 +14,18 @@ from ..extensions import socketio
 from ..i18n import message_for, select_locale
 from ..models import Participant, Workshop
 from ..schemas import commands as schemas
+from ..services import ballots as ballot_service
 from ..services import cards as card_service
 from ..services import clusters as cluster_service
 from ..services import goals as goal_service
 from ..services import participants as participant_service
 from ..services import presence
+from ..services import priorities as priority_service
+from ..services import stand_ins as stand_in_service
 from ..services import votes as vote_service
 from ..services import workshops as workshop_service
 from ..services.cards import RateLimit
+from ..services.errors import Forbidden
 from ..services.views import (
     ROLES,
     card_view,
@@ -31,6 +35,7 @@ from ..services.views import (
     results_view,
     round_view,
     snapshot,
+    stand_in_view,
 )
 from ..web import access
 from . import events as names
@@ -410,16 +415,9 @@ def on_goal_delete(
 def on_round_create(
     db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.RoundCreate
 ) -> Result:
-    """Prepare a dot-voting round (a draft: nobody votes before it opens)."""
-    vote_round, events = vote_service.create_dot_round(
-        db,
-        workshop,
-        title=cmd.title,
-        goal_ids=cmd.goal_ids,
-        budget=cmd.budget,
-        max_per_goal=cmd.max_per_goal,
-        live_results=cmd.live_results,
-    )
+    """Prepare a round (a draft: nobody votes before it opens)."""
+    settings = vote_service.RoundSettings(**cmd.model_dump(exclude={"id", "workshop"}))
+    vote_round, events = vote_service.create_round(db, workshop, settings)
     return {"v": workshop.version, "round": round_view(db, workshop, vote_round, "moderator")}, (
         events
     )
@@ -444,21 +442,140 @@ def on_round_preview(
     return {"results": results_view(db, vote_round)}, []
 
 
-@command(names.VOTE_DOTS, schemas.VoteDots, ("participant",))
-def on_vote_dots(
-    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteDots
-) -> Result:
-    """Place dots; others learn only the coalesced aggregates (see realtime/tallies.py)."""
-    participant = participant_service.get_participant(db, workshop, info.participant_id)
-    ballot = vote_service.set_dots(db, workshop, participant, cmd.round_id, cmd.goal_id, cmd.dots)
-    data = {"round_id": cmd.round_id, "ballot": ballot}
-    after_commit(lambda: _after_vote(participant.id, data))
+def _voter(db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.Vote) -> Participant:
+    """Who a ballot change is for: the phone's own participant, or the moderator's stand-in."""
+    if info.role == "moderator":
+        return stand_in_service.get_stand_in(db, workshop, cmd.voter_id)
+    if cmd.voter_id is not None:
+        raise Forbidden("not_allowed")
+    return participant_service.get_participant(db, workshop, info.participant_id)
+
+
+def _voted(voter: Participant, round_id: int, ballot: object) -> Result:
+    """Acknowledge a ballot change; others learn only the coalesced aggregates (tallies.py)."""
+    data = {"round_id": round_id, "voter_id": voter.id, "ballot": ballot}
+    after_commit(lambda: _after_vote(voter, data))
     return data, []
 
 
-def _after_vote(participant_id: int, data: dict) -> None:
-    socketio.emit(names.BALLOT_CHANGED, data, to=participant_room(participant_id))
+def _after_vote(voter: Participant, data: dict) -> None:
+    if voter.kind == "phone":  # the voter's other tabs; stand-ins have only the moderator's ack
+        socketio.emit(names.BALLOT_CHANGED, data, to=participant_room(voter.id))
     schedule(current_app._get_current_object(), data["round_id"])  # type: ignore[attr-defined]
+
+
+VOTERS = ("participant", "moderator")
+
+
+@command(names.VOTE_DOTS, schemas.VoteDots, VOTERS)
+def on_vote_dots(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteDots
+) -> Result:
+    voter = _voter(db, workshop, info, cmd)
+    ballot = ballot_service.set_dots(db, workshop, voter, cmd.round_id, cmd.goal_id, cmd.dots)
+    return _voted(voter, cmd.round_id, ballot)
+
+
+@command(names.VOTE_RATE, schemas.VoteRate, VOTERS)
+def on_vote_rate(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteRate
+) -> Result:
+    voter = _voter(db, workshop, info, cmd)
+    ballot = ballot_service.set_rating(
+        db, workshop, voter, cmd.round_id, cmd.goal_id, cmd.axis, cmd.value
+    )
+    return _voted(voter, cmd.round_id, ballot)
+
+
+@command(names.VOTE_RANK, schemas.VoteRank, VOTERS)
+def on_vote_rank(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteRank
+) -> Result:
+    voter = _voter(db, workshop, info, cmd)
+    ballot = ballot_service.set_ranking(db, workshop, voter, cmd.round_id, cmd.order)
+    return _voted(voter, cmd.round_id, ballot)
+
+
+def _stand_ins_changed(db: Session, workshop: Workshop) -> None:
+    """Who could vote changed: the open round's "x von y" follows (coalesced, like a vote)."""
+    open_round = vote_service.open_round(db, workshop)
+    if open_round is not None:
+        round_id = open_round.id
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        after_commit(lambda: schedule(app, round_id))
+
+
+@command(names.PROXY_CREATE, schemas.ProxyCreate, ("moderator",))
+def on_proxy_create(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ProxyCreate
+) -> Result:
+    voter, events = stand_in_service.create_proxy(db, workshop, cmd.name, cmd.organisation)
+    _stand_ins_changed(db, workshop)
+    return {"v": workshop.version, "voter": stand_in_view(db, voter)}, events
+
+
+@command(names.PAPER_CREATE, schemas.PaperCreate, ("moderator",))
+def on_paper_create(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.PaperCreate
+) -> Result:
+    voter, events = stand_in_service.create_paper_ballot(db, workshop, cmd.round_id)
+    _stand_ins_changed(db, workshop)
+    return {"v": workshop.version, "voter": stand_in_view(db, voter)}, events
+
+
+@command(names.STAND_IN_REMOVE, schemas.StandInRef, ("moderator",))
+def on_stand_in_remove(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.StandInRef
+) -> Result:
+    events = stand_in_service.remove_stand_in(db, workshop, cmd.voter_id)
+    _stand_ins_changed(db, workshop)
+    return {"v": workshop.version}, events
+
+
+@command(names.STAND_IN_BALLOT, schemas.StandInBallot, ("moderator",))
+def on_stand_in_ballot(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.StandInBallot
+) -> Result:
+    """The ballot of a proxy or paper slip, to the moderator's own device while filling it in."""
+    voter = stand_in_service.get_stand_in(db, workshop, cmd.voter_id)
+    vote_round = vote_service.get_round(db, workshop, cmd.round_id)
+    ballot = ballot_service.ballot(db, vote_round, voter.id)
+    return {"round_id": vote_round.id, "voter_id": voter.id, "ballot": ballot}, []
+
+
+@command(names.PRIORITIES_SET, schemas.PrioritiesSet, ("moderator",))
+def on_priorities_set(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.PrioritiesSet
+) -> Result:
+    """Confirm the final priorities picked by hand, in order (empty clears them)."""
+    events = priority_service.set_priorities(db, workshop, cmd.goal_ids)
+    return {"v": workshop.version}, events
+
+
+@command(names.PRIORITIES_TOP, schemas.PrioritiesTop, ("moderator",))
+def on_priorities_top(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.PrioritiesTop
+) -> Result:
+    """Confirm the top N of a closed round (ties at the cut included) as the final priorities."""
+    events = priority_service.priorities_from_round(db, workshop, cmd.round_id, cmd.top)
+    return {"v": workshop.version}, events
+
+
+@command(names.GOAL_NOTE, schemas.GoalNote, ("moderator",))
+def on_goal_note(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.GoalNote
+) -> Result:
+    events = priority_service.set_decision_note(db, workshop, cmd.goal_id, cmd.note)
+    return {"v": workshop.version}, events
+
+
+@command(names.RESULTS_SHOW, schemas.ResultsShow, ("moderator",))
+def on_results_show(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ResultsShow
+) -> Result:
+    """Choose the rounds the projector shows side by side and the action field it filters to."""
+    events = vote_service.show_results(db, workshop, cmd.round_ids, cmd.field_id)
+    return {"v": workshop.version}, events
 
 
 @socketio.on("*")

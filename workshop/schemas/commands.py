@@ -163,10 +163,17 @@ class GoalRef(Command):
 
 
 class RoundCreate(Command):
+    method: Literal["dots", "matrix", "ranking"] = "dots"
     title: Annotated[str, Field(max_length=1000)] = ""
     goal_ids: list[int] | None = Field(default=None, max_length=500)
+    source_round_id: int | None = None
+    top: int | None = None
     budget: int = 5
     max_per_goal: int = 3
+    scale_min: int = 1
+    scale_max: int = 5
+    label_x: Annotated[str, Field(max_length=1000)] = ""
+    label_y: Annotated[str, Field(max_length=1000)] = ""
     live_results: bool = False
 
 
@@ -179,7 +186,60 @@ class RoundPreview(Query):
     round_id: int
 
 
-class VoteDots(Command):
+class Vote(Command):
+    """A ballot change; the moderator names the proxy or paper ballot they vote for."""
+
     round_id: int
+    voter_id: int | None = None
+
+
+class VoteDots(Vote):
     goal_id: int
     dots: int
+
+
+class VoteRate(Vote):
+    goal_id: int
+    axis: Literal["x", "y"]
+    value: int | None
+
+
+class VoteRank(Vote):
+    order: list[int] = Field(max_length=500)
+
+
+class ProxyCreate(Command):
+    name: Annotated[str, Field(max_length=1000)]
+    organisation: Annotated[str, Field(max_length=1000)] = ""
+
+
+class PaperCreate(Command):
+    round_id: int
+
+
+class StandInRef(Command):
+    voter_id: int
+
+
+class StandInBallot(Query):
+    voter_id: int
+    round_id: int
+
+
+class PrioritiesSet(Command):
+    goal_ids: list[int] = Field(max_length=500)
+
+
+class PrioritiesTop(Command):
+    round_id: int
+    top: int
+
+
+class GoalNote(Command):
+    goal_id: int
+    note: Annotated[str, Field(max_length=10_000)]
+
+
+class ResultsShow(Command):
+    round_ids: list[int] = Field(max_length=10)
+    field_id: int | None = None

@@ -51,7 +51,7 @@ class CardRemoved(DomainEvent):
 
 @dataclass(frozen=True)
 class WallChanged(DomainEvent):
-    """Collect settings: locking, names, authors on the projector, spotlight."""
+    """Collect settings, spotlight, and which results the projector shows (see ``wall_view``)."""
 
     #: Names on cards changed: every card view changes, so clients fetch a snapshot.
     names_changed: bool = False
@@ -102,3 +102,8 @@ class RoundChanged(DomainEvent):
     """A voting round was created, opened, closed or revealed."""
 
     round_id: int
+
+
+@dataclass(frozen=True)
+class StandInsChanged(DomainEvent):
+    """A proxy or paper ballot was added or removed (only the moderator sees the list)."""

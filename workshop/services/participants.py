@@ -57,12 +57,12 @@ def update_profile(
 
 
 def count_participants(session: Session, workshop_id: int) -> int:
-    """How many people joined the workshop."""
+    """How many people joined the workshop with their own device (proxies and paper aside)."""
     return (
         session.scalar(
             select(func.count())
             .select_from(Participant)
-            .where(Participant.workshop_id == workshop_id)
+            .where(Participant.workshop_id == workshop_id, Participant.kind == "phone")
         )
         or 0
     )

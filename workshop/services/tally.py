@@ -83,12 +83,17 @@ def tally_borda(goals: Sequence[Key], rankings: Iterable[Sequence[Key]]) -> list
 
 @dataclass(frozen=True)
 class MatrixResult:
-    """Average impact (x) and feasibility (y) of a goal, and how many rated it."""
+    """Average impact (x) and feasibility (y) of a goal, how many rated it, and its rank.
+
+    The rank orders goals by the mean of both averages (high impact and easy to do first);
+    goals nobody rated share the last rank.
+    """
 
     goal: Key
     x: float | None
     y: float | None
     raters: int
+    rank: int
 
 
 def tally_matrix(
@@ -99,18 +104,22 @@ def tally_matrix(
     for goal, x, y in ratings:
         if goal in collected:
             collected[goal].append((x, y))
+    averages: dict[Key, tuple[float, float] | None] = {
+        goal: (round(mean(p[0] for p in pairs), 2), round(mean(p[1] for p in pairs), 2))
+        if pairs
+        else None
+        for goal, pairs in collected.items()
+    }
+    # Ranked by the averages shown; unrated goals score below any rating and share the last rank.
+    ranks = competition_ranks(
+        {goal: (xy[0] + xy[1]) / 2 if xy else float("-inf") for goal, xy in averages.items()}
+    )
     results = []
     for goal in goals:
-        pairs = collected[goal]
-        results.append(
-            MatrixResult(
-                goal,
-                round(mean(p[0] for p in pairs), 2) if pairs else None,
-                round(mean(p[1] for p in pairs), 2) if pairs else None,
-                len(pairs),
-            )
-        )
-    return results
+        xy = averages[goal]
+        x, y = xy if xy else (None, None)
+        results.append(MatrixResult(goal, x, y, len(collected[goal]), ranks[goal]))
+    return sorted(results, key=lambda r: (r.rank, goals.index(r.goal)))
 
 
 def quadrant(result: MatrixResult, scale_min: float, scale_max: float) -> str | None:

@@ -8,11 +8,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Card, CardSupport, Cluster, Goal, Participant, VoteRound, Workshop, utcnow
+from .ballots import ballot
 from .cards import all_cards, visible_cards
 from .clusters import clusters
 from .goals import goals
 from .presence import presence
-from .votes import ballot, dot_results, progress, results_visible, rounds
+from .stand_ins import paper_number, stand_ins
+from .tally import BordaResult, DotResult, MatrixResult, quadrant
+from .votes import results_visible, round_results, rounds, shown_round_ids, turnout
 
 ROLES: tuple[str, ...] = ("participant", "moderator", "projector")
 
@@ -127,21 +130,40 @@ def goal_view(goal: Goal) -> dict[str, Any]:
         "position": goal.position,
         "cluster_id": goal.cluster_id,
         "card_ids": [link.card_id for link in goal.cards],
+        "priority": goal.priority,
+        "decision_note": goal.decision_note,
     }
 
 
 def results_view(session: Session, vote_round: VoteRound) -> list[dict[str, Any]]:
-    """Aggregated result of a round: dots, shared rank and voter share per goal."""
-    return [
-        {"goal_id": r.goal, "dots": r.dots, "rank": r.rank, "voter_share": round(r.voter_share, 3)}
-        for r in dot_results(session, vote_round)
-    ]
+    """Aggregated result of a round, best first, ties sharing a rank; never who voted how.
+
+    Dots: dots and the share of voters who gave the goal any; ranking: Borda points; matrix:
+    average impact (x) and feasibility (y), raters and the quadrant.
+    """
+    views = []
+    for r in round_results(session, vote_round):
+        view: dict[str, Any] = {"goal_id": r.goal, "rank": r.rank}
+        if isinstance(r, DotResult):
+            view |= {"dots": r.dots, "voter_share": round(r.voter_share, 3)}
+        elif isinstance(r, BordaResult):
+            view |= {"points": r.points}
+        elif isinstance(r, MatrixResult):
+            quarter = quadrant(r, vote_round.scale_min, vote_round.scale_max)
+            view |= {"x": r.x, "y": r.y, "raters": r.raters, "quadrant": quarter}
+        views.append(view)
+    return views
 
 
 def progress_view(session: Session, workshop: Workshop, vote_round: VoteRound) -> dict[str, int]:
-    """How many voted of how many could: never who."""
-    voted, eligible = progress(session, workshop, vote_round)
-    return {"voted": voted, "eligible": eligible}
+    """How many voted of how many could, and how many of them by proxy or on paper: never who."""
+    counted = turnout(session, workshop, vote_round)
+    return {
+        "voted": counted.voted,
+        "eligible": counted.eligible,
+        "proxy": counted.proxy,
+        "paper": counted.paper,
+    }
 
 
 def round_views(
@@ -158,7 +180,12 @@ def round_views(
         "status": vote_round.status,
         "budget": vote_round.budget,
         "max_per_goal": vote_round.max_per_goal,
+        "scale_min": vote_round.scale_min,
+        "scale_max": vote_round.scale_max,
+        "label_x": vote_round.label_x,
+        "label_y": vote_round.label_y,
         "live_results": vote_round.live_results,
+        "source_round_id": vote_round.source_round_id,
         "goal_ids": [g.goal_id for g in vote_round.goals],
         "position": vote_round.position,
         "progress": progress_view(session, workshop, vote_round),
@@ -181,7 +208,9 @@ def round_view(
 
 
 def wall_view(session: Session, workshop: Workshop) -> dict[str, Any]:
-    """Collect settings and the spotlighted card (already checked to be visible)."""
+    """What the projector shows besides the phase: collect settings, the spotlighted card
+    (already checked to be visible), and which results it shows side by side, for which field.
+    """
     spotlight = (
         session.get(Card, workshop.spotlight_card_id) if workshop.spotlight_card_id else None
     )
@@ -190,7 +219,24 @@ def wall_view(session: Session, workshop: Workshop) -> dict[str, Any]:
         "card_names": workshop.card_names,
         "show_authors": workshop.show_authors,
         "spotlight": card_view(spotlight, workshop, "projector") if spotlight else None,
+        "shown_round_ids": shown_round_ids(workshop),
+        "results_field_id": workshop.results_field_id,
     }
+
+
+def stand_in_view(session: Session, voter: Participant) -> dict[str, Any]:
+    """A proxy or paper ballot, for the moderator who votes for it (never its votes)."""
+    view: dict[str, Any] = {"id": voter.id, "kind": voter.kind, "round_id": voter.round_id}
+    if voter.kind == "proxy":
+        view |= {"name": voter.display_name, "organisation": voter.organisation}
+    else:
+        view["number"] = paper_number(session, voter)
+    return view
+
+
+def stand_ins_view(session: Session, workshop: Workshop) -> list[dict[str, Any]]:
+    """The workshop's proxies and paper ballots."""
+    return [stand_in_view(session, voter) for voter in stand_ins(session, workshop)]
 
 
 def me_view(session: Session, workshop: Workshop, participant: Participant) -> dict[str, Any]:
@@ -247,6 +293,8 @@ def snapshot(
     }
     if role in ("moderator", "projector"):
         view["presence"] = presence_view(session, workshop.id)
+    if role == "moderator":
+        view["stand_ins"] = stand_ins_view(session, workshop)
     if role == "participant" and participant is not None:
         view["me"] = me_view(session, workshop, participant)
         view["ballots"] = {
