@@ -4,7 +4,7 @@ Socket.IO: who receives what, and that no push carries a single person's vote.""
 import json
 import time
 
-from helpers import cmd
+from helpers import cmd, join_as_participant, socket_for
 
 
 def received(client):
@@ -263,3 +263,20 @@ def test_moderator_chooses_rounds_side_by_side_and_a_field(voting_room):
         phones[0].emit("results.show", cmd(workshop, round_ids=[]), callback=True)["error"]["code"]
         == "not_allowed"
     )
+
+
+def test_a_late_joiner_votes_like_everyone_else(app, voting_room):
+    workshop, moderator, phones, projector, goals = voting_room
+    round_id = create_open(moderator, workshop)
+    phones[0].emit(
+        "vote.dots", cmd(workshop, round_id=round_id, goal_id=goals[0], dots=2), callback=True
+    )
+    late = socket_for(app, join_as_participant(app, workshop), workshop, "participant")
+    snap = late.emit("snapshot.get", {"workshop": workshop.id}, callback=True)["data"]
+    assert snap["rounds"][0]["status"] == "open" and snap["ballots"][str(round_id)] == {}
+    ack = late.emit(
+        "vote.dots", cmd(workshop, round_id=round_id, goal_id=goals[1], dots=3), callback=True
+    )
+    assert ack["ok"]
+    view = projector.emit("snapshot.get", {"workshop": workshop.id}, callback=True)["data"]
+    assert view["rounds"][0]["progress"] == {"voted": 2, "eligible": 4, "proxy": 0, "paper": 0}
