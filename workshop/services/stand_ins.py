@@ -8,7 +8,7 @@ many of the voters were proxies or paper. Only the moderator sees the list.
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ..models import DotVote, MatrixRating, Participant, RankVote, VoteRound, Workshop
@@ -97,9 +97,13 @@ def remove_stand_in(session: Session, workshop: Workshop, voter_id: object) -> l
 
 def paper_number(session: Session, voter: Participant) -> int:
     """The paper ballot's number within its round (1, 2, 3 …), for "Stimmzettel 3"."""
-    earlier = select(Participant.id).where(
-        Participant.round_id == voter.round_id,
-        Participant.kind == "paper",
-        Participant.id <= voter.id,
+    earlier = (
+        select(func.count())
+        .select_from(Participant)
+        .where(
+            Participant.round_id == voter.round_id,
+            Participant.kind == "paper",
+            Participant.id <= voter.id,
+        )
     )
-    return len(session.scalars(earlier).all())
+    return session.scalar(earlier) or 0
