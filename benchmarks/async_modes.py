@@ -21,225 +21,48 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import math
 import os
-import re
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import socketio
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from _harness import (
+    CONNECT_TIMEOUT,
+    DEFAULT_POSTGRES_URL,
+    MODES,
+    Server,
+    connect,
+    disconnect_all,
+    fresh_database,
+    join_all,
+    markdown_table,
+    moderator_cookie,
+    ms,
+    new_client,
+    new_http_session,
+    percentile,
+    read_log,
+    rss_mb,
+    seconds,
+    server_errors,
+    start_server,
+    stop_server,
+    wait_until_ready,
+)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-MODES = ("eventlet", "gevent", "threading")
-DEFAULT_POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
-COOKIE_NAME = "workshop_session"
-
-SERVER_START_TIMEOUT = 60.0
-HTTP_TIMEOUT = 30.0
-CONNECT_TIMEOUT = 120.0
 ACK_TIMEOUT = 10.0
 FANOUT_TIMEOUT = 10.0
-DISCONNECT_TIMEOUT = 30.0
 SETTLE_SECONDS = 2.0
-
-CODE_RE = re.compile(r"Demo-Workshop: Code (\S+)")
-TOKEN_RE = re.compile(r"/m/(\S+)")
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-CONFIG_RE = re.compile(r'<script type="application/json" id="page-config">(.*?)</script>', re.S)
-SERVER_ERROR_RE = re.compile(r"Traceback|\bERROR\b|\bCRITICAL\b|Exception")
-
-
-# --- the server process ---------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    """A running server subprocess and what its demo printed."""
-
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    base: str
-    code: str = ""
-    token: str = ""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def server_env(database_url: str) -> dict[str, str]:
-    """The environment of the server: the database, a throw-away secret, no stray settings."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_URL", "ASYNC_MODE", "PORT")}
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY=secrets.token_hex(32),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def start_server(mode: str, database_url: str, log_path: Path) -> Server:
-    """Start ``run.py --demo`` for ``mode``; its output goes to ``log_path``."""
-    port = free_port()
-    command = [sys.executable, "run.py", "--host", HOST, "--port", str(port)]
-    command += ["--async-mode", mode, "--demo"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=server_env(database_url),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    return Server(process=process, log_path=log_path, base=f"http://{HOST}:{port}")
-
-
-def stop_server(server: Server) -> None:
-    """Stop the server: Ctrl+C first, then terminate, then kill."""
-    process = server.process
-    if process.poll() is not None:
-        return
-    for stop in (lambda: process.send_signal(signal.SIGINT), process.terminate, process.kill):
-        stop()
-        try:
-            process.wait(timeout=5)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def read_log(server: Server) -> str:
-    return server.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-def server_errors(server: Server) -> list[str]:
-    """Lines of the server output that report an error."""
-    return [line for line in read_log(server).splitlines() if SERVER_ERROR_RE.search(line)]
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` in MiB, from /proc/<pid>/status (0 when unreadable)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-    return int(match.group(1)) / 1024 if match else 0.0
-
-
-async def wait_until_ready(server: Server, session: aiohttp.ClientSession) -> None:
-    """Wait for the demo's code and link in the output, then for ``/healthz``."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            last = [line for line in read_log(server).splitlines() if line.strip()][-1:]
-            raise RuntimeError(f"server exited early (see --keep-logs): {last}")
-        output = read_log(server)
-        code, token = CODE_RE.search(output), TOKEN_RE.search(output)
-        if code and token and await _healthy(server, session):
-            server.code, server.token = code.group(1), token.group(1)
-            return
-        await asyncio.sleep(0.2)
-    raise TimeoutError(f"server not ready after {SERVER_START_TIMEOUT:.0f} s")
-
-
-async def _healthy(server: Server, session: aiohttp.ClientSession) -> bool:
-    try:
-        async with session.get(f"{server.base}/healthz") as response:
-            return response.status == 200
-    except aiohttp.ClientError:
-        return False
-
-
-# --- HTTP: joining and the moderator link ----------------------------------------------------
-
-
-def new_http_session() -> aiohttp.ClientSession:
-    """A browser-like session with its own cookie jar (cookies of an IP host allowed)."""
-    return aiohttp.ClientSession(
-        cookie_jar=aiohttp.CookieJar(unsafe=True),
-        timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT),
-    )
-
-
-def session_cookie(session: aiohttp.ClientSession) -> str:
-    """The ``Cookie`` header value for the workshop session."""
-    for cookie in session.cookie_jar:
-        if cookie.key == COOKIE_NAME:
-            return f"{COOKIE_NAME}={cookie.value}"
-    raise RuntimeError("no session cookie was set")
-
-
-async def join_phone(base: str, code: str, number: int) -> tuple[str, int]:
-    """Join like a phone does; return its cookie header and the workshop id."""
-    async with new_http_session() as session:
-        async with session.get(f"{base}/j/{code}") as response:
-            page = await response.text()
-        match = CSRF_RE.search(page)
-        if response.status != 200 or not match:
-            raise RuntimeError(f"join page answered {response.status}")
-        form = {
-            "csrf_token": match.group(1),
-            "display_name": f"Phone {number}",
-            "organisation": "Benchmark",
-        }
-        async with session.post(f"{base}/j/{code}", data=form) as response:
-            page = await response.text()
-            if response.status != 200 or not str(response.url).endswith(f"/w/{code}"):
-                raise RuntimeError(f"join answered {response.status} at {response.url}")
-        return session_cookie(session), workshop_id_of(page)
-
-
-def workshop_id_of(page: str) -> int:
-    match = CONFIG_RE.search(page)
-    if not match:
-        raise RuntimeError("no page-config on the participant page")
-    return int(json.loads(match.group(1))["workshop"])
-
-
-async def moderator_cookie(base: str, token: str) -> str:
-    """Open the secret moderator link and return the granted session cookie."""
-    async with new_http_session() as session:
-        async with session.get(f"{base}/m/{token}", allow_redirects=False) as response:
-            if response.status != 302:
-                raise RuntimeError(f"moderator link answered {response.status}")
-        return session_cookie(session)
-
-
-async def join_all(
-    base: str, code: str, phones: int, concurrency: int
-) -> list[tuple[str, int] | BaseException]:
-    """Join ``phones`` phones, at most ``concurrency`` at a time; (cookie, workshop) or errors."""
-    limit = asyncio.Semaphore(concurrency)
-
-    async def one(number: int) -> tuple[str, int]:
-        async with limit:
-            return await join_phone(base, code, number)
-
-    return await asyncio.gather(*(one(n) for n in range(phones)), return_exceptions=True)
 
 
 # --- Socket.IO clients -----------------------------------------------------------------------
@@ -277,20 +100,6 @@ class Phone:
     snapshot_event: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-def new_client() -> socketio.AsyncClient:
-    return socketio.AsyncClient(reconnection=False, handle_sigint=False)
-
-
-async def connect(client: socketio.AsyncClient, base: str, cookie: str, auth: dict) -> None:
-    await client.connect(
-        base,
-        headers={"Cookie": cookie},
-        auth=auth,
-        transports=["websocket"],
-        wait_timeout=CONNECT_TIMEOUT,
-    )
-
-
 def make_phone(fanout: FanOut) -> Phone:
     phone = Phone(client=new_client())
 
@@ -321,12 +130,6 @@ async def connect_phones(
     failures = [o for o in outcomes if isinstance(o, Exception)]
     arrivals = [p.snapshot_at for p in phones if p.snapshot_at is not None]
     return (max(arrivals) - started if arrivals else math.nan), failures
-
-
-async def disconnect_all(clients: list[socketio.AsyncClient]) -> None:
-    pending = [c.disconnect() for c in clients if c.connected]
-    if pending:
-        await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), DISCONNECT_TIMEOUT)
 
 
 # --- phase changes ---------------------------------------------------------------------------
@@ -468,47 +271,7 @@ async def run_mode(mode: str, options: argparse.Namespace) -> Result:
     return result
 
 
-@contextmanager
-def fresh_database(options: argparse.Namespace, folder: str) -> Iterator[str]:
-    """A new SQLite file, or a throw-away PostgreSQL database dropped afterwards.
-
-    A database of its own keeps the run apart from test suites that empty or drop the
-    tables of the shared test database while the benchmark is running.
-    """
-    if options.database == "sqlite":
-        yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        return
-    name = f"workshop_bench_{secrets.token_hex(4)}"
-    admin = create_engine(options.postgres_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(options.postgres_url).set(database=name).render_as_string(False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 # --- report ----------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile; NaN for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def ms(seconds: float) -> str:
-    return "–" if math.isnan(seconds) else f"{seconds * 1000:.0f}"
-
-
-def seconds(value: float, digits: int) -> str:
-    return "–" if math.isnan(value) else f"{value:.{digits}f}"
 
 
 def row(result: Result) -> list[str]:
@@ -554,9 +317,7 @@ HEADERS = [
 
 def table(results: list[Result]) -> str:
     """A Markdown table of the results."""
-    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-    lines += ["| " + " | ".join(row(r)) + " |" for r in results]
-    return "\n".join(lines)
+    return markdown_table(HEADERS, [row(r) for r in results])
 
 
 def details(results: list[Result]) -> Iterator[str]:
