@@ -105,14 +105,81 @@ def client_strings() -> dict[str, str]:
     }
 
 
+def ballot_strings() -> dict[str, str]:
+    """Texts of the ballot editor (static/js/lib/ballot_editor.js): phones and stand-ins."""
+    return {
+        "max_per_goal_hint": gettext("At most {max} dots per goal."),
+        "rated_of": gettext("{done} of {total} goals rated"),
+        "rate_help": gettext(
+            "Rate every goal on both scales: {min} = low, {max} = high."
+            " Tap the chosen number again to take it back."
+        ),
+        "rating_done": gettext("rated"),
+        "rating_missing": gettext("Still to rate: {axes}"),
+        "rank_help": gettext(
+            "Put the goals in order, the most important first: drag them by the number or"
+            " use the arrows. Every change is saved at once."
+        ),
+        "not_submitted": gettext("Not submitted yet"),
+        "not_submitted_note": gettext(
+            "This is the order of the list, not yours yet. Change it, or submit it as it is."
+        ),
+        "submit_order": gettext("Submit this order"),
+        "order_submitted": gettext("Order submitted"),
+        "moved_to": gettext("{goal}: now place {place}"),
+        "place": gettext("Place {n}"),
+        "drag_to_move": gettext("Drag to move"),
+    }
+
+
+def phone_strings() -> dict[str, str]:
+    """Texts only the participant's phone shows: its vote view and the revealed results."""
+    return {
+        "vote": gettext("Vote"),
+        "result": gettext("Result"),
+        "waiting": gettext("Waiting for the next vote …"),
+        "method_dots": gettext("Dot voting"),
+        "method_ranking": gettext("Ranking"),
+        "rank_points": gettext("{rank}. · {points} points"),
+        "rank_point_one": gettext("{rank}. · {points} point"),
+        "borda_hint": gettext(
+            "Points: with {n} goals, each first place earns {max} points, each last place none."
+        ),
+        "average": gettext("average"),
+        "quadrant_high_high": gettext("{x} high · {y} high"),
+        "quadrant_high_low": gettext("{x} high · {y} low"),
+        "quadrant_low_high": gettext("{x} low · {y} high"),
+        "quadrant_low_low": gettext("{x} low · {y} low"),
+        "not_rated": gettext("not rated"),
+        "raters": gettext("{n} ratings"),
+        "rater_one": gettext("{n} rating"),
+        "of_them": gettext("of them {list}"),
+        "by_proxy": gettext("{n} by proxy"),
+        "on_paper": gettext("{n} on paper"),
+        "priority": gettext("Priority {n}"),
+        "decision_note": gettext("Decision note"),
+    }
+
+
+#: Texts a role needs besides client_strings(): the ballot editor runs on phones and, for
+#: proxies and paper ballots, on the moderator's screen.
+ROLE_STRINGS = {
+    "participant": (ballot_strings, phone_strings),
+    "moderator": (ballot_strings,),
+}
+
+
 def page_config(workshop: Workshop, role: str, **extra: Any) -> dict[str, Any]:
     """The JSON block a page script reads: ids, role, URLs and texts."""
+    strings = client_strings()
+    for role_strings in ROLE_STRINGS.get(role, ()):
+        strings |= role_strings()
     return {
         "workshop": workshop.id,
         "code": workshop.join_code,
         "role": role,
         "phases": list(PHASES),
         "phaseLabels": phase_labels(),
-        "strings": client_strings(),
+        "strings": strings,
         **extra,
     }

@@ -1,117 +1,74 @@
-// Dot voting on the phone: dots left, +/− per goal, and the result once it is revealed.
+// The phone during voting and results: the open round's ballot (any method, via the ballot
+// editor), what stays secret, and the revealed results of every round.
+import { createBallotEditor } from "./ballot_editor.js";
 import { EVENTS } from "./events.js";
-import { $, el, fill } from "./dom.js";
+import { $, $$, el } from "./dom.js";
+import { resultView, roundName } from "./phone_results.js";
 import { sendWithStatus } from "./socket.js";
 
 export function createPhoneVote(connection, config) {
   const S = config.strings;
   const state = { rounds: new Map(), goals: new Map(), ballots: {}, phase: "lobby" };
+  // Which result boxes the voter opened or closed by hand (else: the latest one is open).
+  const toggled = new Map();
   const status = $("[data-vote-status]");
 
-  function currentRound() {
-    const all = [...state.rounds.values()].sort((a, b) => a.position - b.position);
-    return all.find((r) => r.status === "open") || all.filter((r) => r.results).pop() || null;
-  }
+  const ballotOf = (roundId) => state.ballots[roundId] ?? state.ballots[String(roundId)];
 
-  function ballotOf(round) {
-    const raw = state.ballots[round.id] || state.ballots[String(round.id)] || {};
-    return Object.fromEntries(Object.entries(raw).map(([goal, dots]) => [Number(goal), dots]));
-  }
+  const editor = createBallotEditor($("[data-ballot-editor]"), {
+    strings: S,
+    summary: $("[data-ballot-summary]"),
+    goalTitle: (goalId) => state.goals.get(goalId)?.title || "",
+    async send(event, payload) {
+      const ack = await sendWithStatus(connection, status, event, payload);
+      if (ack.ok) state.ballots[ack.data.round_id] = ack.data.ballot;
+      return ack;
+    },
+  });
 
-  function dotButton(label, aria, onClick, disabled) {
-    const button = el("button", label, "button dot-button");
-    button.type = "button";
-    button.setAttribute("aria-label", aria);
-    button.disabled = disabled;
-    button.addEventListener("click", onClick);
-    return button;
-  }
-
-  // Taps show at once and are sent in order; the server's ballot is taken over once no
-  // tap is in flight any more, so quick double taps neither flicker nor get lost.
-  let inFlight = 0;
-
-  function serverBallot(roundId, ballot) {
-    if (inFlight > 0) return;
-    state.ballots[roundId] = ballot;
-    render();
-  }
-
-  async function setDots(round, goalId, dots) {
-    state.ballots[round.id] = { ...ballotOf(round), [goalId]: dots };
-    render();
-    inFlight += 1;
-    const ack = await sendWithStatus(connection, status, EVENTS.VOTE_DOTS, {
-      round_id: round.id,
-      goal_id: goalId,
-      dots,
-    });
-    inFlight -= 1;
-    if (ack.ok) serverBallot(round.id, ack.data.ballot);
-    else if (inFlight === 0) connection.resync();
-  }
+  const ordered = () => [...state.rounds.values()].sort((a, b) => a.position - b.position);
 
   function renderOpen(round) {
-    const ballot = ballotOf(round);
-    const spent = Object.values(ballot).reduce((sum, n) => sum + n, 0);
-    const left = round.budget - spent;
-    $("[data-dots-left]").textContent = fill(S.dots_left, { left, budget: round.budget });
-    const items = round.goal_ids.map((goalId) => {
-      const goal = state.goals.get(goalId) || { title: "" };
-      const dots = ballot[goalId] || 0;
-      const item = el("li", "", "vote-item");
-      const count = el("span", fill(dots === 1 ? S.dot_one : S.dots_on, { n: dots }), "dot-count");
-      count.setAttribute("aria-live", "polite");
-      item.append(
-        el("p", goal.title, "goal-title"),
-        el(
-          "div",
-          "",
-          "dot-row",
-        ),
-      );
-      item.lastChild.append(
-        dotButton("−", fill(S.less_dot, { goal: goal.title }), () => setDots(round, goalId, dots - 1), dots === 0),
-        count,
-        dotButton(
-          "+",
-          fill(S.more_dot, { goal: goal.title }),
-          () => setDots(round, goalId, dots + 1),
-          dots >= round.max_per_goal || left <= 0,
-        ),
-      );
-      return item;
-    });
-    $("[data-vote-list]").replaceChildren(...items);
+    $("[data-vote-open]").hidden = !round;
+    // The workshop's countdown is shown next to the ballot; the phase card's copy steps back.
+    document.body.dataset.voting = round ? "open" : "";
+    if (!round) return;
+    for (const note of $$("[data-secret-note]")) note.hidden = note.dataset.secretNote !== round.method;
+    $("[data-live-note]").hidden = !round.live_results;
+    editor.show(round, ballotOf(round.id));
   }
 
-  function renderResults(round) {
-    const items = (round.results || []).map((result) => {
-      const goal = state.goals.get(result.goal_id) || { title: "" };
-      const item = el("li", "", "vote-item");
-      item.append(
-        el("p", goal.title, "goal-title"),
-        el("p", fill(result.dots === 1 ? S.rank_dot_one : S.rank_dots, result), "hint"),
-      );
-      return item;
-    });
-    $("[data-result-list]").replaceChildren(...items);
+  function resultBox(round, open) {
+    const box = el("details", "", "result-round");
+    box.dataset.roundId = String(round.id);
+    box.open = toggled.get(round.id) ?? open;
+    box.append(el("summary", roundName(round, S), "result-summary"), ...resultView(round, state.goals, S));
+    box.addEventListener("toggle", () => toggled.set(round.id, box.open));
+    return box;
   }
 
   function render() {
     const shown = ["vote", "results"].includes(state.phase);
     $("[data-vote-view]").hidden = !shown;
+    const rounds = ordered();
+    const open = shown ? rounds.find((r) => r.status === "open") || null : null;
+    renderOpen(open);
     if (!shown) return;
-    const round = currentRound();
-    const open = Boolean(round && round.status === "open");
-    $("[data-vote-open]").hidden = !open;
-    $("[data-vote-results]").hidden = !(round && round.results && !open);
-    $("[data-vote-waiting]").hidden = Boolean(round);
-    if (round?.title) $("[data-vote-title]").textContent = round.title;
-    if (open) renderOpen(round);
-    else if (round?.results) renderResults(round);
-    else if (round) $("[data-vote-waiting]").hidden = false;
-    if (round && round.status === "closed") $("[data-vote-waiting]").textContent = S.round_closed;
+    const latest = rounds[rounds.length - 1] || null;
+    const revealed = rounds.filter((r) => r.results).reverse();
+    $("[data-vote-title]").textContent = open
+      ? roundName(open, S)
+      : revealed.length
+        ? S.result
+        : S.vote;
+    $("[data-results-heading]").hidden = !open;
+    const waiting = $("[data-vote-waiting]");
+    waiting.hidden = Boolean(open) || (revealed.length > 0 && revealed[0] === latest);
+    waiting.textContent = latest?.status === "closed" ? S.round_closed : S.waiting;
+    $("[data-vote-results]").hidden = revealed.length === 0;
+    $("[data-result-rounds]").replaceChildren(
+      ...revealed.map((round, index) => resultBox(round, !open && index === 0)),
+    );
   }
 
   return {
@@ -126,11 +83,19 @@ export function createPhoneVote(connection, config) {
       if (name === EVENTS.ROUND_CHANGED) state.rounds.set(payload.round.id, payload.round);
       else if (name === EVENTS.PHASE_CHANGED) state.phase = payload.phase;
       else if (name === EVENTS.GOAL_CHANGED) state.goals.set(payload.goal.id, payload.goal);
+      else if (name === EVENTS.GOAL_REMOVED) state.goals.delete(payload.goal_id);
       else return;
       render();
     },
     onPush(name, payload) {
-      if (name === EVENTS.BALLOT_CHANGED) serverBallot(payload.round_id, payload.ballot);
+      if (name === EVENTS.BALLOT_CHANGED) {
+        state.ballots[payload.round_id] = payload.ballot;
+        if (state.rounds.get(payload.round_id)?.status === "open") editor.setServerBallot(payload.ballot);
+      } else if (name === EVENTS.ROUND_PROGRESS) {
+        // Kept for the results' "davon … per Vertretung"; not drawn: it comes several times a second.
+        const round = state.rounds.get(payload.round_id);
+        if (round) round.progress = payload;
+      }
     },
   };
 }

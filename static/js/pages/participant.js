@@ -5,6 +5,7 @@ import { $, $$, el, readConfig } from "../lib/dom.js";
 import { WorkshopConnection, sendWithStatus } from "../lib/socket.js";
 import { showTimer } from "../lib/timer.js";
 import { createPhoneVote } from "../lib/phone_vote.js";
+import { priorityMarks } from "../lib/phone_results.js";
 import { showPhase, showWorkshop } from "../lib/workshop_view.js";
 
 const config = readConfig();
@@ -277,9 +278,11 @@ function showGoals() {
     group.append(el("h3", field.name));
     const list = el("ol", "", "goal-list");
     for (const goal of mine) {
-      const item = el("li", "", "goal-item");
+      const item = el("li", "", `goal-item${goal.priority ? " prioritised" : ""}`);
+      item.dataset.goalId = String(goal.id);
       item.append(el("p", goal.title, "goal-title"));
       if (goal.description) item.append(el("p", goal.description, "card-text"));
+      item.append(...priorityMarks(goal, S));
       list.append(item);
     }
     group.append(list);
