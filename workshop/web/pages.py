@@ -161,11 +161,70 @@ def phone_strings() -> dict[str, str]:
     }
 
 
+def moderator_strings() -> dict[str, str]:
+    """Texts only the moderator's screen shows: rounds, stand-ins, priorities, results display."""
+    return {
+        "round_number": gettext("Round {n}"),
+        "method_dots": gettext("Dot voting"),
+        "method_matrix": gettext("Impact × feasibility"),
+        "method_ranking": gettext("Ranking"),
+        "dots_settings": gettext("{budget} dots per person, at most {max_per_goal} per goal"),
+        "matrix_settings": gettext("{label_x} and {label_y}, each from {scale_min} to {scale_max}"),
+        "ranking_settings": gettext("Counted in Borda points: a first place earns the most."),
+        "goals_count": gettext("{n} goals"),
+        "round_goal_summary": gettext("The round will have {n} goals"),
+        "prepare_round": gettext("Prepare round"),
+        "prepare_round_all": gettext("Prepare round over all goals"),
+        "round_prepared": gettext("Prepared: {round}"),
+        "no_fields": gettext("No action fields"),
+        "no_finished_rounds": gettext("No closed round yet"),
+        "no_rounds": gettext("No round yet."),
+        "voted_stand_ins": gettext("including {proxy} by proxy, {paper} on paper"),
+        "round_preview_hide": gettext("Hide preview"),
+        "round_follow_up": gettext("New round from this result"),
+        "preview_caption": gettext("Preview – only on this screen"),
+        "result_caption": gettext("Result"),
+        "live_caption": gettext("Live result"),
+        "column_rank": gettext("Rank"),
+        "column_goal": gettext("Goal"),
+        "column_dots": gettext("Dots"),
+        "column_share": gettext("Share of voters"),
+        "column_points": gettext("Points"),
+        "column_average": gettext("{label} (average)"),
+        "column_raters": gettext("Ratings"),
+        "paper_label": gettext("Paper ballot {number}"),
+        "vote_for": gettext("Vote for {name}"),
+        "remove": gettext("Remove"),
+        "remove_yes": gettext("Yes, remove"),
+        "remove_proxy_question": gettext("Remove {name} and their votes?"),
+        "remove_paper_question": gettext("Remove {name} and its votes?"),
+        "open_round_is": gettext("Open now: {round}"),
+        "no_open_round": gettext(
+            "No round is open. Open a round to vote for proxies or record paper ballots."
+        ),
+        "ballot_of_proxy": gettext("Ballot of {name} · {round}"),
+        "ballot_of_paper": gettext("Paper ballot {number} · {round}"),
+        "priority_badge": gettext("Priority {n}"),
+        "priority_pick": gettext("Confirm as a priority: {goal}"),
+        "priorities_count": gettext("{n} priorities confirmed"),
+        "no_priorities": gettext("No priorities confirmed yet."),
+        "take_top": gettext("Take over the top {n}"),
+        "decision_note": gettext("Decision note"),
+        "decision_note_for": gettext("Decision note: {goal}"),
+        "note_limit": gettext("At most {n} characters; line breaks are kept."),
+        "save_note": gettext("Save note"),
+        "shown_now": gettext("On the projector: {rounds}"),
+        "shown_field": gettext("only the action field {field}"),
+        "shown_latest": gettext("the latest revealed round"),
+        "all_fields": gettext("All action fields"),
+    }
+
+
 #: Texts a role needs besides client_strings(): the ballot editor runs on phones and, for
 #: proxies and paper ballots, on the moderator's screen.
 ROLE_STRINGS = {
     "participant": (ballot_strings, phone_strings),
-    "moderator": (ballot_strings,),
+    "moderator": (ballot_strings, moderator_strings),
 }
 
 

@@ -1,7 +1,7 @@
 // The moderator's goal list: goals from clusters or written directly; edit, order, merge, delete.
 import { applyGoalOrder, byPosition } from "./arrange.js";
 import { EVENTS } from "./events.js";
-import { $, button, el } from "./dom.js";
+import { $, button, el, fill } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
 
 export function createGoalBoard(connection, config) {
@@ -64,8 +64,16 @@ export function createGoalBoard(connection, config) {
       item.append(editor(goal));
       return item;
     }
-    item.append(el("p", goal.title, "goal-title"));
+    const title = el("p", goal.title, "goal-title");
+    if (goal.priority) {
+      const badge = el("span", fill(S.priority_badge, { n: goal.priority }), "priority-badge");
+      title.prepend(badge, " ");
+    }
+    item.append(title);
     if (goal.description) item.append(el("p", goal.description, "card-text"));
+    if (goal.decision_note) {
+      item.append(el("p", goal.decision_note, "card-text decision-note-text"));
+    }
     item.append(el("p", S.cards_count.replace("{n}", goal.card_ids.length), "hint"));
     const actions = el("div", "", "actions");
     const up = button("↑", () => send(EVENTS.GOAL_MOVE, { goal_id: goal.id, index: index - 1 }));

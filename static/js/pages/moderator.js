@@ -1,24 +1,39 @@
-// The moderator's control page: phases, countdown and head count.
+// The moderator's control page: phases, countdown, head count, and the panels of each phase.
 import { EVENTS } from "../lib/events.js";
 import { createCardBoard } from "../lib/card_board.js";
 import { $, $$, readConfig } from "../lib/dom.js";
 import { createGoalBoard } from "../lib/goal_board.js";
+import { createPriorityPanel } from "../lib/priority_panel.js";
+import { createResultsChoice } from "../lib/results_choice.js";
 import { createRoundBoard } from "../lib/round_board.js";
+import { createRoundForm } from "../lib/round_form.js";
 import { WorkshopConnection, sendWithStatus } from "../lib/socket.js";
+import { createStandInPanel } from "../lib/stand_in_panel.js";
 import { showTimer } from "../lib/timer.js";
+import { createVoteState } from "../lib/vote_state.js";
 import { showPhase, showPresence, showWorkshop } from "../lib/workshop_view.js";
 
 const config = readConfig();
 
 let board = null;
 let goalBoard = null;
-let roundBoard = null;
+// Voting and deciding: one shared state, several panels that follow it.
+const votes = createVoteState();
+
+// Panels marked data-phases="vote results" show in those phases only.
+function showPanels(phase) {
+  for (const panel of $$("[data-phases]")) {
+    panel.hidden = !panel.dataset.phases.split(" ").includes(phase);
+  }
+}
+
 const connection = new WorkshopConnection(config, {
-  onPush: (name, payload) => roundBoard.onPush(name, payload),
+  onPush: (name, payload) => votes.onPush(name, payload),
   onSnapshot(snapshot) {
     board.onSnapshot(snapshot);
     goalBoard.onSnapshot(snapshot);
-    roundBoard.onSnapshot(snapshot);
+    votes.onSnapshot(snapshot);
+    showPanels(snapshot.workshop.phase);
     showWorkshop(snapshot.workshop);
     showPhase(config, snapshot.workshop.phase);
     showTimer(snapshot.timer, config.strings);
@@ -26,14 +41,16 @@ const connection = new WorkshopConnection(config, {
   onEvent(name, payload) {
     board.onEvent(name, payload);
     goalBoard.onEvent(name, payload);
-    roundBoard.onEvent(name, payload);
+    votes.onEvent(name, payload);
     if (name === EVENTS.PHASE_CHANGED) {
+      showPanels(payload.phase);
       showPhase(config, payload.phase);
       showTimer(payload.timer, config.strings);
     } else if (name === EVENTS.TIMER_CHANGED) {
       showTimer(payload.timer, config.strings);
     } else if (name === EVENTS.WORKSHOP_CHANGED) {
       showWorkshop(payload.workshop);
+      showPanels(payload.workshop.phase);
       showPhase(config, payload.workshop.phase);
     }
   },
@@ -43,7 +60,10 @@ const connection = new WorkshopConnection(config, {
   },
 });
 goalBoard = createGoalBoard(connection, config);
-roundBoard = createRoundBoard(connection, config);
+createRoundBoard(connection, config, votes, createRoundForm(connection, config, votes));
+createStandInPanel(connection, config, votes);
+createPriorityPanel(connection, config, votes);
+createResultsChoice(connection, config, votes);
 board = createCardBoard(connection, config, goalBoard);
 
 const phaseStatus = $("[data-phase-status]");
