@@ -80,7 +80,12 @@ export function createBallotEditor(container, { strings: S, goalTitle, send, sum
     if (busy || !queue.length) return;
     busy = true;
     const command = queue[0];
-    const ack = await send(command.event, { round_id: command.roundId, ...command.payload });
+    let ack = null;
+    try {
+      ack = await send(command.event, { round_id: command.roundId, ...command.payload });
+    } catch {
+      // A caller's send that fails counts as refused; the queue must not stall on it.
+    }
     queue.shift();
     busy = false;
     if (round && command.roundId === round.id) {
