@@ -92,6 +92,38 @@ def test_round_form_prepares_a_matrix_round_over_one_action_fields_goals(server,
         "Potenzialanalyse wird im Unterricht ausgewertet",
     ]
     expect(item).to_contain_text(re.compile(r"1\D+4"))
+
+    # A proxy rates both goals through the ballot editor; the preview shows the averages.
+    item.get_by_role("button", name="Öffnen").click()
+    panel = moderator.locator("[data-standins-panel]")
+    panel.locator("#proxy-name").fill("Herr Muster")
+    panel.locator("[data-proxy-form] button[type=submit]").click()
+    panel.get_by_role(
+        "button", name=either("Für Herr Muster abstimmen", "Vote for Herr Muster")
+    ).click()
+    box = panel.locator("[data-ballot-box]")
+    expect(box.locator("[data-ballot-heading]")).to_be_focused()
+    for index, (x, y) in enumerate([(4, 2), (3, 3)]):
+        rating = box.locator(".rate-item").nth(index)
+        rating.locator("[data-axis=x] [data-value]").nth(x - 1).click()
+        rating.locator("[data-axis=y] [data-value]").nth(y - 1).click()
+        expect(rating).to_have_attribute("data-complete", "true")
+    expect(box.locator("[data-ballot-status]")).to_have_attribute("data-state", "ok")
+    box.locator("[data-ballot-done]").click()
+    expect(box).to_be_hidden()
+    expect(panel.get_by_role("button", name=re.compile("Herr Muster"))).to_be_focused()
+    expect(item.locator(".round-progress")).to_contain_text(
+        re.compile(r"(davon|of them) 1 (per Vertretung|by proxy)$")
+    )
+    item.get_by_role("button", name=re.compile("Vorschau|Preview")).click()
+    rows = item.locator(".result-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).locator("th")).to_have_text(
+        "Jede Schule hat ein abgestimmtes Praktikumskonzept"
+    )
+    # Rank, then the averages of both scales and the number of ratings.
+    expect(rows.nth(0).locator("td")).to_have_text(["1", "4", "2", "1"])
+    expect(rows.nth(1).locator("td")).to_have_text(["1", "3", "3", "1"])
     assert_accessible(moderator, "moderator voting panels")
 
 
@@ -196,7 +228,7 @@ def test_dots_then_the_best_two_then_stand_ins_priorities_and_the_projector(serv
     expect(second.locator(".round-progress")).to_have_text(
         re.compile(
             r"^2 (von|of) 4 .*"
-            r"(davon 1 per Vertretung, 1 auf Papier|including 1 by proxy, 1 on paper)"
+            r"(davon 1 per Vertretung, 1 auf Papier|of them 1 by proxy, 1 on paper)"
         )
     )
     second.get_by_role("button", name="Schließen").click()

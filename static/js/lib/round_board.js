@@ -8,11 +8,13 @@ import { CHANGED } from "./vote_state.js";
 
 const METHOD_KEYS = { dots: "method_dots", matrix: "method_matrix", ranking: "method_ranking" };
 
-// "2 of 3 have voted · including 1 by proxy, 1 on paper" (the second part only when it applies).
-export function progressText(strings, progress) {
+// "2 of 3 have voted · of them 1 by proxy, 1 on paper" (only the parts that apply).
+function progressText(strings, progress) {
   const text = fill(strings.voted_of, progress);
-  if (!progress.proxy && !progress.paper) return text;
-  return `${text} · ${fill(strings.voted_stand_ins, progress)}`;
+  const parts = [];
+  if (progress.proxy) parts.push(fill(strings.by_proxy, { n: progress.proxy }));
+  if (progress.paper) parts.push(fill(strings.on_paper, { n: progress.paper }));
+  return parts.length ? `${text} · ${fill(strings.of_them, { list: parts.join(", ") })}` : text;
 }
 
 // The result as a small table: rank, goal, and the numbers of the round's method.

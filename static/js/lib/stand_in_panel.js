@@ -53,15 +53,20 @@ export function createStandInPanel(connection, config, votes) {
     });
     editor.show(round, ack.data.ballot);
     box.hidden = false;
-    $("[data-ballot-done]").focus();
+    // The heading first, so that Tab leads into the ballot.
+    $("[data-ballot-heading]").focus();
     box.scrollIntoView({ block: "nearest" });
   }
 
   function closeBallot() {
     if (!editing) return;
+    const { voterId } = editing;
     editing = null;
+    const hadFocus = box.contains(document.activeElement);
     $("[data-ballot-editor]").replaceChildren();
     box.hidden = true;
+    // Back to where the ballot was opened from.
+    if (hadFocus) ($(`[data-voter="${voterId}"]`) || $("[data-paper-add]")).focus();
   }
 
   function removeControls(voter) {
@@ -96,10 +101,13 @@ export function createStandInPanel(connection, config, votes) {
     if (round) item.append(el("span", roundLabel(S, round), "hint"));
     const actions = el("span", "", "standin-actions");
     if (voter.kind === "proxy" && open) {
-      actions.append(button(fill(S.vote_for, { name: voter.name }), () => openBallot(voter, open)));
+      const vote = button(fill(S.vote_for, { name: voter.name }), () => openBallot(voter, open));
+      vote.dataset.voter = String(voter.id);
+      actions.append(vote);
     }
     if (voter.kind === "paper" && open && voter.round_id === open.id) {
       const edit = button(S.edit, () => openBallot(voter, open));
+      edit.dataset.voter = String(voter.id);
       edit.setAttribute("aria-label", `${S.edit}: ${nameOf(voter)}`);
       actions.append(edit);
     }
@@ -142,10 +150,7 @@ export function createStandInPanel(connection, config, votes) {
     const ack = await send("paper", EVENTS.PAPER_CREATE, { round_id: open.id });
     if (ack.ok) openBallot(ack.data.voter, open);
   });
-  $("[data-ballot-done]").addEventListener("click", () => {
-    closeBallot();
-    $("[data-paper-add]").focus();
-  });
+  $("[data-ballot-done]").addEventListener("click", closeBallot);
 
   votes.subscribe((what) => {
     if (what !== CHANGED.PROGRESS && what !== CHANGED.GOALS) render();
