@@ -2,7 +2,7 @@
 // of the result, and a follow-up round from a finished one.
 import { EVENTS } from "./events.js";
 import { $, button, el, fill, reorderChildren } from "./dom.js";
-import { roundLabel } from "./round_form.js";
+import { goalsCount, roundLabel } from "./round_form.js";
 import { sendWithStatus } from "./socket.js";
 import { CHANGED } from "./vote_state.js";
 
@@ -166,7 +166,7 @@ export function createRoundBoard(connection, config, votes, roundForm) {
     update(entry, "goals", JSON.stringify(titles), () => {
       const list = el("ol", "", "plain-list");
       list.append(...titles.map((t) => el("li", t)));
-      return [el("summary", fill(S.goals_count, { n: titles.length })), list];
+      return [el("summary", goalsCount(S, titles.length)), list];
     });
     parts.progress.textContent = progressText(S, round.progress);
     const actionsKey = [round.status, Boolean(round.results), previews.has(round.id)].join("|");

@@ -7,6 +7,11 @@ import { CHANGED } from "./vote_state.js";
 
 const TITLE_KEYS = { dots: "method_dots", matrix: "method_matrix", ranking: "method_ranking" };
 
+// "1 goal", "3 goals".
+export function goalsCount(strings, n) {
+  return fill(n === 1 ? strings.goal_one : strings.goals_count, { n });
+}
+
 // "Round 2 · Dot voting": how the moderator's screens name a round.
 export function roundLabel(strings, round) {
   const number = fill(strings.round_number, { n: round.position + 1 });
@@ -92,7 +97,7 @@ export function createRoundForm(connection, config, votes) {
       if (!votes.state.goals.has(id)) pickBoxes.delete(id);
     }
     reorderChildren(picks, goals.map((g) => pickBoxes.get(g.id)));
-    $("[data-round-all-count]").textContent = `(${fill(S.goals_count, { n: goals.length })})`;
+    $("[data-round-all-count]").textContent = `(${goalsCount(S, goals.length)})`;
     showSummary();
   }
 
