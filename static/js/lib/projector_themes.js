@@ -11,6 +11,7 @@ import { byPosition } from "./arrange.js";
 import { PageTurner } from "./page_turner.js";
 import { el, reorderChildren } from "./dom.js";
 import { SIZE_STEPS, fillPattern, kindClass, kindMark } from "./wall.js";
+import { priorityBadge } from "./projector_fit.js";
 
 /** Goal type sizes in vh, largest first (titles are short: they may start larger). */
 const GOAL_STEPS = [5.4, 4.8, 4.2, 3.8, 3.4, 3.1, 2.8];
@@ -267,6 +268,7 @@ export class ProjectorBoards {
       card: t.labelCard || "1",
       cards: t.labelCards || "{n}",
       noGoals: g.labelEmpty || "",
+      priority: g.labelPriority || "{n}",
     };
     this.fields = [];
     this.kinds = new Map(); // kind id -> {kind, shape}
@@ -369,7 +371,7 @@ export class ProjectorBoards {
     this.render();
     const changed =
       !known || known.title !== goal.title || known.description !== goal.description ||
-      known.field_id !== goal.field_id;
+      known.field_id !== goal.field_id || (known.priority || null) !== (goal.priority || null);
     const node = this.goalNodes.get(goal.id);
     if (this.mode === "goals" && changed && node) this.goals.mark(node);
   }
@@ -558,13 +560,16 @@ export class ProjectorBoards {
       node.dataset.goalId = String(goal.id);
       this.goalNodes.set(goal.id, node);
     }
-    const key = `${number}|${goal.title}|${goal.description || ""}`;
+    const key = `${number}|${goal.title}|${goal.description || ""}|${goal.priority || ""}`;
     if (node.dataset.drawn !== key) {
       node.dataset.drawn = key;
       // The number sits in the title's first line: the narrow column keeps its width for words.
       const title = el("p", "", "goal-board-title");
       title.append(el("span", String(number), "goal-board-number"), ` ${goal.title}`);
       node.replaceChildren(title);
+      // A confirmed priority: a badge above the title, in words ("Priorität 1").
+      if (goal.priority) node.prepend(priorityBadge(goal.priority, this.labels.priority));
+      node.classList.toggle("is-priority", Boolean(goal.priority));
       if (goal.description) node.append(el("p", goal.description, "goal-board-text"));
     }
     return node;

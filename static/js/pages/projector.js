@@ -1,7 +1,9 @@
 // The beamer view: read-only. Lobby: join QR and code; review: the card wall; clustering: the
-// themes; goals: the strategic goals; vote and results: the voting round (progress while open,
-// the ranking once revealed) or, before there is a round, the goals (the spotlight can come over
-// each of them); closed: a thank-you. It sends nothing but the connection's own snapshot.get.
+// themes; goals: the strategic goals; vote and results: the voting rounds (progress while open,
+// the results once revealed, side by side as the moderator chose, filtered to one action field)
+// or the confirmed priorities (js/lib/projector_votes.js says when), or, before there is a round,
+// the goals (the spotlight can come over each of them); closed: a thank-you. It sends nothing but
+// the connection's own snapshot.get.
 import { EVENTS } from "../lib/events.js";
 import { $, $$, readConfig } from "../lib/dom.js";
 import { WorkshopConnection } from "../lib/socket.js";
@@ -21,16 +23,12 @@ const turn = Number(new URLSearchParams(window.location.search).get("turn"));
 const pageSeconds = turn >= 1 && turn <= 120 ? turn : 10;
 const wall = new Wall($("[data-wall]"), { pageSeconds, legend: $("[data-wall-legend]") });
 const boards = new ProjectorBoards($("[data-themes]"), $("[data-goals]"), { pageSeconds });
-// A round may come or go while the phase stays: then the stage is chosen again.
+// A round or confirmed priorities may come or go while the phase stays: then the stage is chosen
+// again.
 const votes = new ProjectorVotes($("[data-votes]"), {
   pageSeconds,
   onChange: () => state.phase && setPhase(state.phase),
 });
-
-// Voting pushes (the names as in docs/protocol.md, should events.js not list them yet).
-const ROUND_CHANGED = EVENTS.ROUND_CHANGED || "round.changed";
-const ROUND_PROGRESS = EVENTS.ROUND_PROGRESS || "round.progress";
-const ROUND_TALLY = EVENTS.ROUND_TALLY || "round.tally";
 
 const state = { phase: null, wall: null };
 
@@ -40,7 +38,7 @@ function viewFor(phase) {
   return "wall";
 }
 
-/** What the wall view shows: the cards, the themes, the goals or the voting round. */
+/** What the wall view shows: the cards, the themes, the goals or the voting results. */
 function stageFor(phase) {
   if (phase === "cluster") return "themes";
   if (["vote", "results"].includes(phase) && votes.current()) return "votes";
@@ -51,6 +49,7 @@ function stageFor(phase) {
 function setPhase(phase) {
   state.phase = phase;
   showPhase(config, phase);
+  votes.setPhase(phase);
   const view = viewFor(phase);
   const stage = view === "wall" ? stageFor(phase) : null;
   grid.dataset.view = view;
@@ -83,7 +82,9 @@ function authorsAllowed(settings) {
 function setWall(settings) {
   state.wall = settings;
   wall.setAuthors(authorsAllowed(settings));
-  showSpotlight();
+  votes.setWall(settings);
+  if (state.phase) setPhase(state.phase); // the rounds chosen for the results may change the stage
+  else showSpotlight();
 }
 
 function showDone(presence) {
@@ -103,6 +104,7 @@ const connection = new WorkshopConnection(config, {
     wall.setCards(snapshot.cards);
     boards.setStructure(snapshot.fields, snapshot.kinds);
     boards.setData(snapshot.cards, snapshot.clusters || [], snapshot.goals || []);
+    votes.setStructure(snapshot.fields);
     votes.setGoals(snapshot.goals || []);
     votes.setRounds(snapshot.rounds || []);
     state.wall = null;
@@ -120,6 +122,7 @@ const connection = new WorkshopConnection(config, {
       showWorkshop(payload.workshop);
       wall.setStructure(payload.fields, payload.kinds);
       boards.setStructure(payload.fields, payload.kinds);
+      votes.setStructure(payload.fields);
       setPhase(payload.workshop.phase);
     } else if (name === EVENTS.CARD_CHANGED) {
       wall.putCard(payload.card);
@@ -152,14 +155,14 @@ const connection = new WorkshopConnection(config, {
       votes.removeGoal(payload.goal_id);
     } else if (name === EVENTS.GOALS_ARRANGED) {
       boards.arrangeGoals(payload.goal_ids);
-    } else if (name === ROUND_CHANGED) {
+    } else if (name === EVENTS.ROUND_CHANGED) {
       votes.putRound(payload.round);
     }
   },
   // Unversioned aggregates: how many have voted, and live tallies of a live round.
   onPush(name, payload) {
-    if (name === ROUND_PROGRESS) votes.progress(payload);
-    else if (name === ROUND_TALLY) votes.tally(payload);
+    if (name === EVENTS.ROUND_PROGRESS) votes.progress(payload);
+    else if (name === EVENTS.ROUND_TALLY) votes.tally(payload);
   },
   onPresence: showDone,
 });
