@@ -88,6 +88,7 @@ VIEW = """
       count: shownText(panel.querySelector("[data-votes-count]")),
       standIns: shownText(panel.querySelector("[data-votes-standins]")),
       note: text(panel.querySelector("[data-votes-note]")),
+      caption: text(panel.querySelector("caption")),
       bars: [...panel.querySelectorAll("[data-votes-bars] > li")].map((li) => ({
         id: Number(li.dataset.goalId),
         rank: text(li.querySelector(".vote-rank")),
@@ -531,6 +532,7 @@ def test_rounds_side_by_side_filtered_to_one_action_field(server, contexts):
         ]
         assert all(bar["shown"] for bar in first["bars"])
         assert {row[1] for row in first["table"]} == {titles[i] for i in in_field}
+        assert field["name"] in first["caption"] and field["name"] in second["caption"]
         shown_matrix = {row["id"] for row in second["legend"]}
         assert shown_matrix == in_field & set(matrix["goal_ids"])
         assert {marker["id"] for marker in second["matrix"]["markers"]} == shown_matrix

@@ -105,7 +105,7 @@ export class RoundPanel {
 
   /**
    * Draw round. context: {goals (Map id -> goal), number (the round's place, for a title),
-   * fieldId (the results filter or null), sideBySide (bool)}.
+   * field (the action field of the results filter, or null), sideBySide (bool)}.
    */
   update(round, context) {
     if (this.roundId !== round.id) {
@@ -138,7 +138,7 @@ export class RoundPanel {
     this.parts.result.hidden = !withResult;
     this.progress(round);
     if (withResult) {
-      this.view = this.renderResult(round, state, context.fieldId);
+      this.view = this.renderResult(round, state, context.field);
     } else {
       this.view = follows ? "follows" : "goals";
       if (!follows) this.renderGoalList(round);
@@ -246,13 +246,13 @@ export class RoundPanel {
   }
 
   /** The result of a revealed (or live) round, filtered to one action field when asked. */
-  renderResult(round, state, fieldId) {
+  renderResult(round, state, field) {
     const method = ["dots", "ranking", "matrix"].includes(round.method) ? round.method : "dots";
     const inRound = new Set(Array.isArray(round.goal_ids) ? round.goal_ids : []);
     const results = round.results.filter(
       (r) =>
         (!inRound.size || inRound.has(r.goal_id)) &&
-        (fieldId === null || this.goals.get(r.goal_id)?.field_id === fieldId),
+        (!field || this.goals.get(r.goal_id)?.field_id === field.id),
     );
     this.parts.empty.hidden = results.length > 0;
     this.parts.chart.hidden = method === "matrix" || !results.length;
@@ -268,7 +268,7 @@ export class RoundPanel {
     }
     const goals = Array.isArray(round.goal_ids) ? round.goal_ids.length : results.length;
     setText(this.parts.note, fill(this.labels.notes[method], { top: Math.max(0, goals - 1) }));
-    this.renderTable(round, method, results, state);
+    this.renderTable(round, method, results, state, field);
     return method === "matrix" ? "matrix" : "bars";
   }
 
@@ -321,7 +321,7 @@ export class RoundPanel {
   }
 
   /** The same numbers as a table: for screen readers (the charts are hidden from them) and print. */
-  renderTable(round, method, results, state) {
+  renderTable(round, method, results, state, field) {
     const head = this.labels.head;
     const columns = {
       dots: [head.rank, head.goal, head.dots, head.share, head.priority],
@@ -340,7 +340,8 @@ export class RoundPanel {
     this.parts.thead.replaceChildren(headRow);
     const title = this.parts.title.textContent;
     const caption = fill(state === "live" ? this.labels.captionLive : this.labels.caption, { title });
-    setText(this.parts.caption, caption);
+    // The filter belongs to the table's name: it lists only that action field's goals.
+    setText(this.parts.caption, field ? `${caption} – ${fill(this.labels.field, { name: field.name })}` : caption);
     const rows = results.map((result) => {
       const row = el("tr");
       row.dataset.goalId = String(result.goal_id);

@@ -272,7 +272,7 @@ export class ProjectorVotes {
       panel.update(round, {
         goals: this.goals,
         number: ordered.indexOf(round) + 1,
-        fieldId: field ? field.id : null,
+        field,
         sideBySide: rounds.length > 1,
       });
       panel.setActive(this.active);
