@@ -151,6 +151,17 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes of the machine have used so far, from /proc/stat."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return math.nan
+    ticks = [int(value) for value in fields]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 async def wait_until_ready(server: Server, session: aiohttp.ClientSession) -> None:
     """Wait for the demo's code and link in the output, then for ``/healthz``."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT

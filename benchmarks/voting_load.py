@@ -86,6 +86,7 @@ from _harness import (
     disconnect_all,
     fresh_database,
     join_phone,
+    machine_busy_seconds,
     markdown_table,
     ms,
     new_client,
@@ -190,6 +191,8 @@ class Run:
     client_cpu_join_s: float = math.nan
     cpu_vote_s: float = math.nan
     client_cpu_vote_s: float = math.nan
+    #: CPU the rest of the machine used meanwhile (other jobs; the projector's process).
+    others_vote_s: float = math.nan
     vote_seconds: float = math.nan
     rss_idle_mb: float = 0.0
     rss_connected_mb: float = 0.0
@@ -724,6 +727,7 @@ async def measure(
         start = now() + 1.0
         with profiling(options, run, pid, "vote"):
             cpu, client_cpu = cpu_seconds(pid), time.process_time()
+            machine = machine_busy_seconds()
             await asyncio.wait_for(
                 asyncio.gather(
                     *(vote_loop(p, lanes, workshop, round_id, start, options, run) for p in voters)
@@ -733,6 +737,9 @@ async def measure(
             run.vote_seconds = now() - start
             run.cpu_vote_s = cpu_seconds(pid) - cpu
             run.client_cpu_vote_s = time.process_time() - client_cpu
+            run.others_vote_s = (
+                machine_busy_seconds() - machine - run.cpu_vote_s - run.client_cpu_vote_s
+            )
         run.rss_end_mb = rss_mb(pid)
         await asyncio.sleep(SETTLE_SECONDS)  # the last coalesced tallies
 
@@ -864,7 +871,9 @@ def details(run: Run) -> Iterator[str]:
         f"{seconds(run.cpu_vote_s, 1)} s ({percent(run.cpu_vote_s, run.vote_seconds)}); "
         f"client CPU joining {seconds(run.client_cpu_join_s, 1)} s, voting "
         f"{seconds(run.client_cpu_vote_s, 1)} s "
-        f"({percent(run.client_cpu_vote_s, run.vote_seconds)}); RSS idle "
+        f"({percent(run.client_cpu_vote_s, run.vote_seconds)}); everything else on the machine "
+        f"{percent(run.others_vote_s, run.vote_seconds).replace('of one core', 'of a core')}; "
+        "RSS idle "
         f"{run.rss_idle_mb:.0f}, connected {run.rss_connected_mb:.0f}, end {run.rss_end_mb:.0f} MiB"
     )
     for kind, count in run.errors.most_common():
