@@ -22,23 +22,25 @@ from .rooms import role_room
 #: Seconds between a vote and the push that carries it (and every vote in between).
 DELAY = 0.3
 
-_pending: set[int] = set()
+#: Rounds with a push on its way, per app: round ids are only unique within one database.
+_pending: set[tuple[int, int]] = set()
 _lock = threading.Lock()
 
 
 def schedule(app: Flask, round_id: int) -> None:
     """Make sure the aggregates of ``round_id`` are pushed soon (once for a burst of votes)."""
+    key = (id(app), round_id)
     with _lock:
-        if round_id in _pending:
+        if key in _pending:
             return
-        _pending.add(round_id)
+        _pending.add(key)
     socketio.start_background_task(_push_later, app, round_id)
 
 
 def _push_later(app: Flask, round_id: int) -> None:
     socketio.sleep(DELAY)
     with _lock:
-        _pending.discard(round_id)
+        _pending.discard((id(app), round_id))
     with app.app_context():
         database = app.extensions["workshop_db"]
         with database.sessionmaker() as db:
