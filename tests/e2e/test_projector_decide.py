@@ -456,10 +456,8 @@ SIDE_GOALS = [
 DOT_BALLOTS = [{0: 3, 3: 2}, {1: 2, 5: 2, 0: 1}, {3: 1, 7: 2, 4: 2}]
 
 
-@pytest.mark.timeout(300)
-def test_rounds_side_by_side_filtered_to_one_action_field(server, contexts):
-    moderator, phones, projector, full_hd, fields = room(server, contexts, 3)
-    goals = make_goals(moderator, [(t, fields[f]["id"]) for t, f in SIDE_GOALS])
+def dot_round_voted(moderator, phones, goals: list[dict]) -> dict:
+    """An open dot round in which each phone has cast its ballot of DOT_BALLOTS."""
     send(moderator, "phase.set", phase="vote")
     dots = send(moderator, "round.create", title="Punktabfrage")["round"]
     send(moderator, "round.status", round_id=dots["id"], status="open")
@@ -471,6 +469,14 @@ def test_rounds_side_by_side_filtered_to_one_action_field(server, contexts):
                 for g, n in ballot.items()
             ],
         )
+    return dots
+
+
+@pytest.mark.timeout(300)
+def test_rounds_side_by_side_filtered_to_one_action_field(server, contexts):
+    moderator, phones, projector, full_hd, fields = room(server, contexts, 3)
+    goals = make_goals(moderator, [(t, fields[f]["id"]) for t, f in SIDE_GOALS])
+    dots = dot_round_voted(moderator, phones, goals)
     reveal(moderator, dots["id"])
     # The matrix of the dot result's top 5.
     matrix = send(
@@ -569,17 +575,7 @@ def test_rounds_side_by_side_filtered_to_one_action_field(server, contexts):
 def test_confirmed_priorities_appear_live(server, contexts):
     moderator, phones, projector, full_hd, fields = room(server, contexts, 3)
     goals = make_goals(moderator, [(t, fields[f]["id"]) for t, f in SIDE_GOALS])
-    send(moderator, "phase.set", phase="vote")
-    dots = send(moderator, "round.create", title="Punktabfrage")["round"]
-    send(moderator, "round.status", round_id=dots["id"], status="open")
-    for phone, ballot in zip(phones, DOT_BALLOTS, strict=True):
-        send_all(
-            phone,
-            [
-                ("vote.dots", {"round_id": dots["id"], "goal_id": goals[g]["id"], "dots": n})
-                for g, n in ballot.items()
-            ],
-        )
+    dots = dot_round_voted(moderator, phones, goals)
     send(moderator, "phase.set", phase="results")
     reveal(moderator, dots["id"])
     send(moderator, "results.show", round_ids=[dots["id"]], field_id=None)
