@@ -53,10 +53,15 @@ def ballot(session: Session, vote_round: VoteRound, participant_id: int) -> Ball
 def _voting_round(
     session: Session, workshop: Workshop, voter: Participant, round_id: object, method: str
 ) -> VoteRound:
-    """Lock the voter, then load the round they vote in and check that it takes this ballot."""
+    """Lock the voter, then load the round they vote in and check that it takes this ballot.
+
+    The round is read under a shared lock: votes do not wait for each other, but closing the
+    round waits for the votes in flight, so no vote lands after the round closed (PostgreSQL;
+    SQLite runs one writer at a time anyway).
+    """
     lock_participant(session, voter.id)
     vote_round = get_round(session, workshop, round_id)
-    session.refresh(vote_round)
+    session.refresh(vote_round, with_for_update={"read": True})
     if vote_round.status != "open":
         raise Conflict("round_not_open")
     if vote_round.method != method:
