@@ -23,13 +23,13 @@ one more dot there (``dots`` = the dots its last ack confirmed + 1), so every ac
 adds exactly one dot to one goal and a goal's total only grows. Votes on one goal are sent one
 at a time: a vote waits until the previous vote on its goal was acknowledged (the goal's
 "baton"; phones of one goal are G/(N·rate) s apart, so it waits only when an ack is slower than
-that – reported as "late"). The commit of each vote therefore follows the ack of the one before,
-and the k-th acknowledged vote on a goal is in a tally exactly when the tally shows ≥ k dots
-there, whenever the server read it. A vote's vote→projector latency is the time from its send
-until the projector receives the first ``round.tally`` with ≥ k dots on its goal. A tally that
-arrives before the send would be a contradiction and is counted ("inconsistent"). A vote whose
-ack timed out makes its goal's count unknown: later votes on that goal are not timed (counted as
-errors anyway).
+that – reported as "late"; "p99 from plan" counts from the planned time instead). The commit of
+each vote therefore follows the ack of the one before, and the k-th acknowledged vote on a goal
+is in a tally exactly when the tally shows ≥ k dots there, whenever the server read it. A vote's
+vote→projector latency is the time from its send until the projector receives the first
+``round.tally`` with ≥ k dots on its goal. A tally that arrives before the send would be a
+contradiction and is counted ("inconsistent"). A vote whose ack timed out makes its goal's
+count unknown: later votes on that goal are not timed (counted as errors anyway).
 
 Lost and doubled: a phone believes the dots its last ack reported. The sum per goal must equal
 ``round.preview``; for the app every phone's ``dot_vote`` row must equal its belief. A dot
@@ -799,6 +799,7 @@ HEADERS = [
     "vote→projector p50 ms",
     "p95",
     "p99",
+    "p99 from plan",
     "votes ok",
     "late",
     "lost",
@@ -820,6 +821,7 @@ def row(run: Run) -> list[str]:
         seconds(run.join_s, 1),
         *(ms(percentile(run.ack, share)) for share in (0.5, 0.95, 0.99)),
         *(ms(percentile(run.to_projector, share)) for share in (0.5, 0.95, 0.99)),
+        ms(percentile(run.from_planned, 0.99)),
         f"{ok}/{run.planned}",
         str(sum(1 for v in run.votes if v.sent - v.scheduled > LATE_SECONDS)),
         str(run.lost),
@@ -844,6 +846,7 @@ def ratio_row(app: Run, floor: Run) -> list[str]:
         cells += [
             ratio(percentile(values[0], s), percentile(values[1], s)) for s in (0.5, 0.95, 0.99)
         ]
+    cells.append(ratio(percentile(app.from_planned, 0.99), percentile(floor.from_planned, 0.99)))
     cells += ["", "", "", "", "", ratio(app.cpu_vote_s, floor.cpu_vote_s)]
     cells += [ratio(app.rss_end_mb, floor.rss_end_mb), ratio(app.kb_per_phone, floor.kb_per_phone)]
     return cells
@@ -864,8 +867,7 @@ def details(run: Run) -> Iterator[str]:
     yield (
         f"{name}: {rate:.0f} acknowledged votes/s; late > {LATE_SECONDS * 1000:.0f} ms: "
         f"{sum(1 for s in late if s > LATE_SECONDS)} (max {ms(max(late, default=math.nan))} ms); "
-        f"not sent (too late) {run.skipped}; vote→projector p99 from the planned time "
-        f"{ms(percentile(run.from_planned, 0.99))} ms; "
+        f"not sent (too late) {run.skipped}; "
         f"tallies at the projector {run.tallies}; unseen {run.unseen}; inconsistent "
         f"{run.inconsistent}; server CPU joining {seconds(run.cpu_join_s, 1)} s, voting "
         f"{seconds(run.cpu_vote_s, 1)} s ({percent(run.cpu_vote_s, run.vote_seconds)}); "
@@ -922,7 +924,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--join-timeout", type=float, default=120.0, help="s for all joins")
     parser.add_argument("--run-timeout", type=float, default=300.0, help="s for one server")
-    parser.add_argument("--no-floor", action="store_true", help="measure the app only")
+    parser.add_argument(
+        "--servers",
+        nargs="+",
+        choices=("app", "floor"),
+        default=["app", "floor"],
+        help="what to measure in each mode (both, for the ratio)",
+    )
     parser.add_argument(
         "--app-dir",
         type=Path,
@@ -939,16 +947,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return options
 
 
-async def run_all(options: argparse.Namespace) -> list[tuple[Run, Run | None]]:
+async def run_all(options: argparse.Namespace) -> list[dict[str, Run]]:
+    """Per mode: the app's and the floor's run, one after the other."""
     results = []
     for mode in options.modes:
-        runs: list[Run] = []
-        for target in ("app",) if options.no_floor else ("app", "floor"):
+        runs = {}
+        for target in options.servers:
             print(
                 f"… {target} in {mode} on {options.database}, {options.phones} phones", flush=True
             )
-            runs.append(await run_target(target, mode, options))
-        results.append((runs[0], runs[1] if len(runs) > 1 else None))
+            runs[target] = await run_target(target, mode, options)
+        results.append(runs)
     return results
 
 
@@ -968,16 +977,15 @@ def main(argv: list[str] | None = None) -> int:
         f"time" + (f", {options.join_rate:g} per second" if options.join_rate else "")
     )
     rows = []
-    for app, floor in results:
-        rows.append(row(app))
-        if floor is not None:
-            rows += [row(floor), ratio_row(app, floor)]
+    for runs in results:
+        rows += [row(run) for run in runs.values()]
+        if len(runs) == 2:
+            rows.append(ratio_row(runs["app"], runs["floor"]))
     print(markdown_table(HEADERS, rows))
-    for app, floor in results:
-        for run in (app, floor):
-            if run is not None:
-                for line in details(run):
-                    print(line)
+    for runs in results:
+        for run in runs.values():
+            for line in details(run):
+                print(line)
     return 0
 
 
