@@ -13,8 +13,8 @@ It answers only what the benchmark uses, like the app does:
   ``round.create``, ``round.status``, ``round.preview`` and ``vote.dots`` with the app's ack
   shapes. Votes check round, goal, per-goal maximum and budget against ballots in memory.
 - Aggregates: after a vote, ``round.progress`` (all roles) and ``round.tally`` (moderator and
-  projector) are pushed once per burst, 0.3 s later – the algorithm and interval of
-  ``workshop/realtime/tallies.py``.
+  projector) are pushed at once after a quiet moment, else at most once per ``DELAY`` – the
+  algorithm and interval of ``workshop/realtime/tallies.py``.
 
 Not done here (the app's own work, which the ratio shows): the database, command ids stored for
 replay, re-checking rights, pydantic validation, versions, presence and logging.
@@ -32,11 +32,12 @@ import os
 import secrets
 import sys
 import threading
+import time
 from typing import Any
 
 WORKSHOP_ID = 1
 CODE = "FLOOR1"
-DELAY = 0.3  # seconds, as workshop/realtime/tallies.py
+DELAY = 0.2  # seconds, as DELAY in workshop/realtime/tallies.py
 ROLES = ("participant", "moderator", "projector")
 
 
@@ -94,6 +95,7 @@ def create_floor(async_mode: str):
     sio = SocketIO(app, async_mode=async_mode, ping_interval=20, ping_timeout=20)
     floor = Floor()
     pending: set[int] = set()
+    last_push: dict[int, float] = {}
     pending_lock = threading.Lock()
 
     @app.get("/healthz")
@@ -225,12 +227,15 @@ def create_floor(async_mode: str):
             if round_id in pending:
                 return
             pending.add(round_id)
-        sio.start_background_task(push_later, round_id)
+            wait = max(0.0, last_push.get(round_id, 0.0) + DELAY - time.monotonic())
+        sio.start_background_task(push_later, round_id, wait)
 
-    def push_later(round_id: int) -> None:
-        sio.sleep(DELAY)
+    def push_later(round_id: int, wait: float) -> None:
+        if wait:
+            sio.sleep(wait)
         with pending_lock:
             pending.discard(round_id)
+            last_push[round_id] = time.monotonic()
         with floor.lock:
             progress = floor.progress(round_id)
             live = floor.rounds[round_id]["live_results"]

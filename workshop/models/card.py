@@ -102,7 +102,8 @@ class Goal(Base):
     #: What the room decided about this goal and why (e.g. after the discussion of a vote).
     decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    cards: Mapped[list[GoalCard]] = relationship(cascade="all, delete-orphan")
+    #: Loaded with the goals in one more query, not one per goal (snapshots list them all).
+    cards: Mapped[list[GoalCard]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class GoalCard(Base):

@@ -51,8 +51,9 @@ class VoteRound(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    #: Loaded with the rounds in one more query, not one per round.
     goals: Mapped[list[RoundGoal]] = relationship(
-        order_by="RoundGoal.position", cascade="all, delete-orphan"
+        order_by="RoundGoal.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
 

@@ -60,7 +60,6 @@ def publish(events: Iterable[ev.DomainEvent]) -> None:
             _emit_all(wid, names.WORKSHOP_CHANGED, payload)
         elif isinstance(event, ev.ParticipantChanged):
             # Nobody sees other people's profiles; the person's own devices get theirs.
-            _emit_all(wid, names.SYNC_TICK, {"v": version})
             send_me(workshop, get_participant(db, workshop, event.participant_id))
             publish_presence(wid)
         elif isinstance(event, ev.CardChanged):

@@ -465,9 +465,11 @@ def _after_vote(voter: Participant, data: dict) -> None:
 
 
 VOTERS = ("participant", "moderator")
+# Votes lock their voter and read the round under a shared lock (services/ballots.py) instead
+# of the workshop: a room's votes need not queue behind each other (docs/performance.md).
 
 
-@command(names.VOTE_DOTS, schemas.VoteDots, VOTERS)
+@command(names.VOTE_DOTS, schemas.VoteDots, VOTERS, workshop_lock=False)
 def on_vote_dots(
     db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteDots
 ) -> Result:
@@ -476,7 +478,7 @@ def on_vote_dots(
     return _voted(voter, cmd.round_id, ballot)
 
 
-@command(names.VOTE_RATE, schemas.VoteRate, VOTERS)
+@command(names.VOTE_RATE, schemas.VoteRate, VOTERS, workshop_lock=False)
 def on_vote_rate(
     db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteRate
 ) -> Result:
@@ -487,7 +489,7 @@ def on_vote_rate(
     return _voted(voter, cmd.round_id, ballot)
 
 
-@command(names.VOTE_RANK, schemas.VoteRank, VOTERS)
+@command(names.VOTE_RANK, schemas.VoteRank, VOTERS, workshop_lock=False)
 def on_vote_rank(
     db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteRank
 ) -> Result:

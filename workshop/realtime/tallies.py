@@ -1,14 +1,16 @@
 """Coalesced vote aggregates: at most a few pushes per second per round, never one per vote.
 
 Votes do not change the workshop version. After a vote commits, the round is marked; a
-background task in this process sends the current progress (and, for live rounds, the tally)
-a moment later, read from the database, so every process sends correct figures for the votes
-it handled and bursts collapse into one push.
+background task in this process sends the current progress (and, for live rounds, the tally),
+read from the database, so every process sends correct figures for the votes it handled. The
+first vote after a quiet moment is pushed at once; votes that follow within ``DELAY`` of a push
+wait for the next one, so a burst collapses into at most one push per ``DELAY``.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 from flask import Flask
 
@@ -19,11 +21,13 @@ from ..services.votes import results_visible
 from . import events as names
 from .rooms import role_room
 
-#: Seconds between a vote and the push that carries it (and every vote in between).
-DELAY = 0.3
+#: Least seconds between two pushes of one round (at most five per second).
+DELAY = 0.2
 
-#: Rounds with a push on its way, per app: round ids are only unique within one database.
+#: Per app and round (round ids are only unique within one database): the rounds with a push
+#: on its way, and when each round was last pushed.
 _pending: set[tuple[int, int]] = set()
+_last_push: dict[tuple[int, int], float] = {}
 _lock = threading.Lock()
 
 
@@ -34,13 +38,17 @@ def schedule(app: Flask, round_id: int) -> None:
         if key in _pending:
             return
         _pending.add(key)
-    socketio.start_background_task(_push_later, app, round_id)
+        wait = max(0.0, _last_push.get(key, 0.0) + DELAY - time.monotonic())
+    socketio.start_background_task(_push_later, app, round_id, wait)
 
 
-def _push_later(app: Flask, round_id: int) -> None:
-    socketio.sleep(DELAY)
+def _push_later(app: Flask, round_id: int, wait: float) -> None:
+    if wait:
+        socketio.sleep(wait)
+    key = (id(app), round_id)
     with _lock:
-        _pending.discard((id(app), round_id))
+        _pending.discard(key)
+        _last_push[key] = time.monotonic()
     with app.app_context():
         database = app.extensions["workshop_db"]
         with database.sessionmaker() as db:

@@ -11,43 +11,46 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
-from ..models import DotVote, MatrixRating, Participant, RankVote, VoteRound, Workshop
+from ..models import DotVote, MatrixRating, Participant, RankVote, RoundGoal, VoteRound, Workshop
 from .errors import Conflict, Invalid
-from .votes import get_round
+from .lookup import get_owned
 from .workshops import lock_participant
 
 #: A ballot as its voter sees it: dots per goal, [x, y] per goal, or goal ids in order.
 Ballot = dict[int, int] | dict[int, list[int | None]] | list[int]
+#: The table each method keeps its ballots in.
+TABLES: dict[str, type[DotVote] | type[MatrixRating] | type[RankVote]] = {
+    "dots": DotVote,
+    "matrix": MatrixRating,
+    "ranking": RankVote,
+}
+
+
+def _rows(session: Session, vote_round: VoteRound, participant_id: int) -> list[Any]:
+    """The voter's rows of this round, in one query (a vote reads them once and keeps them)."""
+    table = TABLES[vote_round.method]
+    return list(
+        session.scalars(
+            select(table).where(
+                table.round_id == vote_round.id, table.participant_id == participant_id
+            )
+        )
+    )
+
+
+def _as_ballot(method: str, rows: list[Any]) -> Ballot:
+    if method == "matrix":
+        return {row.goal_id: [row.x, row.y] for row in rows}
+    if method == "ranking":
+        return [row.goal_id for row in sorted(rows, key=lambda row: row.place)]
+    return {row.goal_id: row.dots for row in rows if row.dots}
 
 
 def ballot(session: Session, vote_round: VoteRound, participant_id: int) -> Ballot:
     """One voter's ballot in ``vote_round`` (only ever shown to that voter)."""
-    if vote_round.method == "matrix":
-        rows = session.execute(
-            select(MatrixRating.goal_id, MatrixRating.x, MatrixRating.y).where(
-                MatrixRating.round_id == vote_round.id,
-                MatrixRating.participant_id == participant_id,
-            )
-        )
-        return {goal_id: [x, y] for goal_id, x, y in rows}
-    if vote_round.method == "ranking":
-        return list(
-            session.scalars(
-                select(RankVote.goal_id)
-                .where(
-                    RankVote.round_id == vote_round.id, RankVote.participant_id == participant_id
-                )
-                .order_by(RankVote.place)
-            )
-        )
-    rows = session.execute(
-        select(DotVote.goal_id, DotVote.dots).where(
-            DotVote.round_id == vote_round.id, DotVote.participant_id == participant_id
-        )
-    )
-    return {goal_id: dots for goal_id, dots in rows if dots}
+    return _as_ballot(vote_round.method, _rows(session, vote_round, participant_id))
 
 
 def _voting_round(
@@ -60,8 +63,18 @@ def _voting_round(
     SQLite runs one writer at a time anyway).
     """
     lock_participant(session, voter.id)
-    vote_round = get_round(session, workshop, round_id)
-    session.refresh(vote_round, with_for_update={"read": True})
+    vote_round = get_owned(
+        session,
+        VoteRound,
+        workshop,
+        round_id,
+        "round_not_found",
+        with_for_update={"read": True},
+        populate_existing=True,
+        # A vote checks one goal (``_check_goal``); loading all the round's goals cost more
+        # than the rest of the vote together.
+        options=[lazyload(VoteRound.goals)],
+    )
     if vote_round.status != "open":
         raise Conflict("round_not_open")
     if vote_round.method != method:
@@ -71,8 +84,13 @@ def _voting_round(
     return vote_round
 
 
-def _check_goal(vote_round: VoteRound, goal_id: object) -> None:
-    if goal_id not in {g.goal_id for g in vote_round.goals}:
+def _check_goal(session: Session, vote_round: VoteRound, goal_id: object) -> None:
+    in_round = session.scalar(
+        select(RoundGoal.id).where(
+            RoundGoal.round_id == vote_round.id, RoundGoal.goal_id == goal_id
+        )
+    )
+    if in_round is None:
         raise Invalid("goal_not_in_round", fields=["goal_id"])
 
 
@@ -88,28 +106,22 @@ def set_dots(
     if isinstance(dots, bool) or not isinstance(dots, int) or dots < 0:
         raise Invalid("bad_dots", fields=["dots"])
     vote_round = _voting_round(session, workshop, voter, round_id, "dots")
-    _check_goal(vote_round, goal_id)
+    _check_goal(session, vote_round, goal_id)
     if dots > vote_round.max_per_goal:
         raise Invalid("too_many_on_goal", fields=["dots"], max=vote_round.max_per_goal)
-    current: dict[int, int] = ballot(session, vote_round, voter.id)  # type: ignore[assignment]
-    spent = sum(current.values()) - current.get(goal_id, 0)  # type: ignore[call-overload]
+    rows = _rows(session, vote_round, voter.id)
+    row = next((r for r in rows if r.goal_id == goal_id), None)
+    spent = sum(r.dots for r in rows if r is not row)
     if spent + dots > vote_round.budget:
         raise Conflict("budget_exceeded", budget=vote_round.budget)
-    row = session.scalar(
-        select(DotVote).where(
-            DotVote.round_id == vote_round.id,
-            DotVote.participant_id == voter.id,
-            DotVote.goal_id == goal_id,
-        )
-    )
     if row is None:
-        session.add(
-            DotVote(round_id=vote_round.id, participant_id=voter.id, goal_id=goal_id, dots=dots)
-        )
+        row = DotVote(round_id=vote_round.id, participant_id=voter.id, goal_id=goal_id, dots=dots)
+        session.add(row)
+        rows.append(row)
     else:
         row.dots = dots
     session.flush()
-    return ballot(session, vote_round, voter.id)
+    return _as_ballot("dots", rows)
 
 
 def set_rating(
@@ -128,29 +140,26 @@ def set_rating(
     if axis not in ("x", "y"):
         raise Invalid("bad_axis", fields=["axis"])
     vote_round = _voting_round(session, workshop, voter, round_id, "matrix")
-    _check_goal(vote_round, goal_id)
+    _check_goal(session, vote_round, goal_id)
     low, high = vote_round.scale_min, vote_round.scale_max
     if value is not None and (
         isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
     ):
         raise Invalid("bad_rating", fields=["value"], min=low, max=high)
-    row = session.scalar(
-        select(MatrixRating).where(
-            MatrixRating.round_id == vote_round.id,
-            MatrixRating.participant_id == voter.id,
-            MatrixRating.goal_id == goal_id,
-        )
-    )
+    rows = _rows(session, vote_round, voter.id)
+    row = next((r for r in rows if r.goal_id == goal_id), None)
     if row is None:
         if value is None:
-            return ballot(session, vote_round, voter.id)
+            return _as_ballot("matrix", rows)
         row = MatrixRating(round_id=vote_round.id, participant_id=voter.id, goal_id=goal_id)
         session.add(row)
+        rows.append(row)
     setattr(row, str(axis), value)
     if row.x is None and row.y is None:
         session.delete(row)
+        rows.remove(row)
     session.flush()
-    return ballot(session, vote_round, voter.id)
+    return _as_ballot("matrix", rows)
 
 
 def set_ranking(
@@ -178,4 +187,4 @@ def set_ranking(
         for place, goal_id in enumerate(order)
     )
     session.flush()
-    return ballot(session, vote_round, voter.id)
+    return list(order)

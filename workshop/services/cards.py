@@ -324,7 +324,7 @@ def set_done(
     if participant.done == done:
         return []
     participant.done = done
-    return [ParticipantChanged(workshop.id, bump_version(session, workshop), participant.id)]
+    return [ParticipantChanged(workshop.id, workshop.version, participant.id)]
 
 
 def _with_views() -> tuple:

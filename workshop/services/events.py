@@ -30,7 +30,11 @@ class WorkshopChanged(DomainEvent):
 
 @dataclass(frozen=True)
 class ParticipantChanged(DomainEvent):
-    """A participant joined or changed their profile."""
+    """A participant joined, changed their profile or said they are done.
+
+    Not workshop state that others see (they see only the unversioned head count), so it does
+    not move the version: a room of phones joining is not a push to every phone per join.
+    """
 
     participant_id: int
 

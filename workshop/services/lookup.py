@@ -23,16 +23,22 @@ T = TypeVar("T", bound=_Owned)
 
 
 def get_owned(
-    session: Session, model: type[T], workshop: Workshop, item_id: object, code: str
+    session: Session,
+    model: type[T],
+    workshop: Workshop,
+    item_id: object,
+    code: str,
+    **options: Any,
 ) -> T:
     """The ``model`` row with ``item_id`` that belongs to ``workshop``; else ``NotFound(code)``.
 
     Ids of other workshops get the same answer as ids that do not exist, so a client learns
     nothing about other workshops; non-integer ids (also ``True``) are refused the same way.
+    ``options`` go to ``Session.get`` (e.g. a lock).
     """
     if isinstance(item_id, bool) or not isinstance(item_id, int):
         raise NotFound(code)
-    item = session.get(model, item_id)
+    item = session.get(model, item_id, **options)
     if item is None or item.workshop_id != workshop.id:
         raise NotFound(code)
     return item

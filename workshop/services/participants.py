@@ -10,7 +10,6 @@ from .errors import Conflict
 from .events import DomainEvent, ParticipantChanged
 from .lookup import get_owned
 from .text import clean_text
-from .workshops import bump_version
 
 
 def _clean_profile(display_name: object, organisation: object) -> tuple[str, str]:
@@ -30,9 +29,7 @@ def join_workshop(
     participant = Participant(workshop_id=workshop.id, display_name=name, organisation=org)
     session.add(participant)
     session.flush()
-    return participant, [
-        ParticipantChanged(workshop.id, bump_version(session, workshop), participant.id)
-    ]
+    return participant, [ParticipantChanged(workshop.id, workshop.version, participant.id)]
 
 
 def get_participant(session: Session, workshop: Workshop, participant_id: object) -> Participant:
@@ -53,7 +50,7 @@ def update_profile(
         return []
     participant.display_name = name
     participant.organisation = org
-    return [ParticipantChanged(workshop.id, bump_version(session, workshop), participant.id)]
+    return [ParticipantChanged(workshop.id, workshop.version, participant.id)]
 
 
 def count_participants(session: Session, workshop_id: int) -> int:
