@@ -60,6 +60,18 @@ class Server:
     token: str = ""
 
 
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """The options every benchmark shares: async modes and the database to run on."""
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_POSTGRES_URL,
+        help="server to create a throw-away database on (BENCH_DATABASE_URL or the local test "
+        "database)",
+    )
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:

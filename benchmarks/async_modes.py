@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import logging
 import math
-import os
 import statistics
 import sys
 import tempfile
@@ -38,9 +37,8 @@ from typing import Any
 import socketio
 from _harness import (
     CONNECT_TIMEOUT,
-    DEFAULT_POSTGRES_URL,
-    MODES,
     Server,
+    add_server_options,
     connect,
     disconnect_all,
     fresh_database,
@@ -337,14 +335,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phones", type=int, default=100, help="phones to connect (100)")
     parser.add_argument("--changes", type=int, default=20, help="phase changes to send (20)")
-    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
-    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_POSTGRES_URL,
-        help="server to create a throw-away database on (BENCH_DATABASE_URL or the local test "
-        "database)",
-    )
+    add_server_options(parser)
     parser.add_argument("--join-concurrency", type=int, default=20, help="parallel HTTP joins")
     parser.add_argument("--gap", type=float, default=0.1, help="pause between changes, s")
     parser.add_argument("--keep-logs", metavar="DIR", help="copy each server's output here")

@@ -57,7 +57,6 @@ import json
 import logging
 import math
 import multiprocessing
-import os
 import shutil
 import signal
 import subprocess
@@ -77,10 +76,9 @@ import socketio
 from _harness import (
     CONFIG_RE,
     CONNECT_TIMEOUT,
-    DEFAULT_POSTGRES_URL,
-    MODES,
     REPO_ROOT,
     Server,
+    add_server_options,
     connect,
     cpu_seconds,
     disconnect_all,
@@ -905,14 +903,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of voting (20)")
     parser.add_argument("--rate", type=float, default=1.0, help="votes per phone per second (1)")
     parser.add_argument("--goals", type=int, default=50, help="goals in the round (50)")
-    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
-    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_POSTGRES_URL,
-        help="server to create a throw-away database on (BENCH_DATABASE_URL or the local test "
-        "database)",
-    )
+    add_server_options(parser)
     parser.add_argument(
         "--join-concurrency", type=int, default=50, help="phones joining at once (50)"
     )
