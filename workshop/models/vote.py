@@ -71,7 +71,20 @@ class RoundGoal(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class DotVote(Base):
+class BallotRow:
+    """What every method's ballot row holds: one voter's entry for one goal of one round."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("vote_round.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+
+
+class DotVote(BallotRow, Base):
     """How many dots one participant put on one goal in one round."""
 
     __tablename__ = "dot_vote"
@@ -80,18 +93,10 @@ class DotVote(Base):
         CheckConstraint("dots >= 0", name="dots_not_negative"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("vote_round.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True
-    )
-    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
     dots: Mapped[int] = mapped_column(Integer)
 
 
-class MatrixRating(Base):
+class MatrixRating(BallotRow, Base):
     """One participant's rating of one goal on the two axes (impact, feasibility).
 
     An axis not rated yet is None; only complete pairs count in the result.
@@ -100,19 +105,11 @@ class MatrixRating(Base):
     __tablename__ = "matrix_rating"
     __table_args__ = (UniqueConstraint("round_id", "participant_id", "goal_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("vote_round.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True
-    )
-    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
     x: Mapped[int | None] = mapped_column(Integer)
     y: Mapped[int | None] = mapped_column(Integer)
 
 
-class RankVote(Base):
+class RankVote(BallotRow, Base):
     """The place one participant gave one goal in a ranking round (0 = first)."""
 
     __tablename__ = "rank_vote"
@@ -121,12 +118,4 @@ class RankVote(Base):
         UniqueConstraint("round_id", "participant_id", "place", name="uq_rank_vote_place"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("vote_round.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True
-    )
-    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
     place: Mapped[int] = mapped_column(Integer)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, lazyload
 
 from ..models import DotVote, MatrixRating, Participant, RankVote, RoundGoal, VoteRound, Workshop
+from ..models.vote import BallotRow
 from .errors import Conflict, Invalid
 from .lookup import get_owned
 from .workshops import lock_participant
@@ -21,7 +22,7 @@ from .workshops import lock_participant
 #: A ballot as its voter sees it: dots per goal, [x, y] per goal, or goal ids in order.
 Ballot = dict[int, int] | dict[int, list[int | None]] | list[int]
 #: The table each method keeps its ballots in.
-TABLES: dict[str, type[DotVote] | type[MatrixRating] | type[RankVote]] = {
+TABLES: dict[str, type[BallotRow]] = {
     "dots": DotVote,
     "matrix": MatrixRating,
     "ranking": RankVote,
