@@ -30,6 +30,7 @@ ERROR_MESSAGES = {
     "unknown_phase": _("This phase does not exist."),
     "bad_step": _("A phase can only move one step forward or back."),
     "no_such_phase_step": _("There is no phase in this direction."),
+    "not_a_follow_up": _("Only a follow-up retreat looks back at the goals of the previous one."),
     "bad_timer_seconds": _("Please choose a duration between 1 second and %(max)s seconds."),
     "no_timer_running": _("No countdown is running."),
     "structure_locked": _(
@@ -135,11 +136,13 @@ def phase_labels() -> dict[str, str]:
     """Human names of the phases, for templates and JavaScript."""
     return {
         "lobby": gettext("Lobby"),
+        "recap": gettext("Look back"),
         "collect": gettext("Review"),
         "cluster": gettext("Clustering"),
         "goals": gettext("Goals"),
         "vote": gettext("Vote"),
         "results": gettext("Results"),
+        "plan": gettext("Working groups"),
         "closed": gettext("Closed"),
     }
 

@@ -9,6 +9,7 @@ from .participant import (
     ProcessedCommand,
     ServerProcess,
 )
+from .plan import GROUPINGS, PLAN_STATUSES, REVIEW_LIGHTS, GoalReview, Measure
 from .vote import (
     ROUND_STATUSES,
     VOTE_METHODS,
@@ -22,9 +23,12 @@ from .workshop import CARD_NAME_MODES, LANGUAGES, PHASES, ActionField, CardKind,
 
 __all__ = [
     "CARD_NAME_MODES",
+    "GROUPINGS",
     "LANGUAGES",
     "PARTICIPANT_KINDS",
     "PHASES",
+    "PLAN_STATUSES",
+    "REVIEW_LIGHTS",
     "ROUND_STATUSES",
     "VOTE_METHODS",
     "ActionField",
@@ -37,7 +41,9 @@ __all__ = [
     "DotVote",
     "Goal",
     "GoalCard",
+    "GoalReview",
     "MatrixRating",
+    "Measure",
     "Participant",
     "ProcessedCommand",
     "RankVote",

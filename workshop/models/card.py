@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
 from .participant import Participant
+
+if TYPE_CHECKING:
+    from .plan import Measure
 
 
 class Card(Base):
@@ -101,9 +105,26 @@ class Goal(Base):
     priority: Mapped[int | None] = mapped_column(Integer)
     #: What the room decided about this goal and why (e.g. after the discussion of a vote).
     decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # How the goal is carried out after the retreat (filled in by working groups or later).
+    #: The Facharbeitsgruppe or organisation responsible for the goal.
+    working_group: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    #: Who leads the work (a role or organisation; a name only if the group wants one).
+    lead: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    #: Target date or school year, as people say it ("Schuljahr 2027/28", "30.06.2027").
+    target: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    #: How the group will know the goal is reached.
+    indicator: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: One of ``PLAN_STATUSES``.
+    status: Mapped[str] = mapped_column(String(16), default="planned", server_default="planned")
+    #: The goal of the previous retreat this one was taken over from (not a foreign key: the
+    #: previous workshop may be deleted, the history stays readable).
+    previous_goal_id: Mapped[int | None] = mapped_column(Integer)
 
     #: Loaded with the goals in one more query, not one per goal (snapshots list them all).
     cards: Mapped[list[GoalCard]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    measures: Mapped[list[Measure]] = relationship(
+        cascade="all, delete-orphan", order_by="Measure.position", lazy="selectin"
+    )
 
 
 class GoalCard(Base):

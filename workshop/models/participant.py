@@ -40,6 +40,12 @@ class Participant(Base):
     round_id: Mapped[int | None] = mapped_column(
         ForeignKey("vote_round.id", ondelete="CASCADE"), index=True
     )
+    #: The working group the participant joined in the phase "plan": one action field or one
+    #: goal, by the workshop's ``grouping``.
+    group_field_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action_field.id", ondelete="SET NULL")
+    )
+    group_goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="SET NULL"))
 
 
 class ServerProcess(Base):

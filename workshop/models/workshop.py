@@ -10,7 +10,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, UTCDateTime, utcnow
 
 #: The phases of a retreat, in their order.
-PHASES: tuple[str, ...] = ("lobby", "collect", "cluster", "goals", "vote", "results", "closed")
+#: "recap" rates the goals of the previous retreat (follow-up workshops only); "plan" is the
+#: working groups' time for measures, owners and dates.
+PHASES: tuple[str, ...] = (
+    "lobby",
+    "recap",
+    "collect",
+    "cluster",
+    "goals",
+    "vote",
+    "results",
+    "plan",
+    "closed",
+)
 LANGUAGES: tuple[str, ...] = ("de", "en")
 CARD_NAME_MODES: tuple[str, ...] = ("anonymous", "names")
 
@@ -27,6 +39,8 @@ class Workshop(Base):
     event_date: Mapped[date | None] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    #: Who moderates the retreat (shown on the report's title page).
+    moderation: Mapped[str] = mapped_column(String(120), default="", server_default="")
     #: Interface language for everybody who has not picked one.
     language: Mapped[str] = mapped_column(String(5), default="de")
     #: Template the workshop was created from ("kaoa" or "blank").
@@ -57,6 +71,16 @@ class Workshop(Base):
     #: When the countdown of the current phase ends; None when no countdown runs.
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The retreat this one follows up ("Nächste Klausur"); its goals are reviewed first.
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop.id", ondelete="SET NULL", use_alter=True)
+    )
+    #: How the room is split into working groups in the phase "plan" (see ``GROUPINGS``).
+    grouping: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    #: When the workshop was closed; the retention setting counts from here.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Archived workshops are listed apart in the overview and refuse new participants.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     fields: Mapped[list[ActionField]] = relationship(
         back_populates="workshop",
@@ -70,8 +94,18 @@ class Workshop(Base):
 
     @property
     def is_closed(self) -> bool:
-        """Closed workshops refuse new participants."""
-        return self.phase == "closed"
+        """Closed and archived workshops refuse new participants."""
+        return self.phase == "closed" or self.archived_at is not None
+
+    @property
+    def is_follow_up(self) -> bool:
+        """A follow-up retreat opens with the room's look back at the previous goals."""
+        return self.previous_id is not None
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """The phases this workshop goes through ("recap" only in a follow-up)."""
+        return PHASES if self.is_follow_up else tuple(p for p in PHASES if p != "recap")
 
 
 class ActionField(Base):

@@ -37,6 +37,8 @@ class WorkshopDetails:
     place: str = ""
     description: str = ""
     language: str = "de"
+    #: Who moderates (a name or an organisation), for the report's title page.
+    moderation: str = ""
 
 
 def clean_details(details: WorkshopDetails) -> WorkshopDetails:
@@ -55,6 +57,9 @@ def clean_details(details: WorkshopDetails) -> WorkshopDetails:
             multiline=True,
         ),
         language=details.language,
+        moderation=clean_text(
+            details.moderation, field="moderation", max_length=120, required=False
+        ),
     )
 
 
@@ -73,6 +78,7 @@ def create_workshop(
             title=details.title,
             event_date=details.event_date,
             place=details.place,
+            moderation=details.moderation,
             description=details.description,
             language=details.language,
             template=template,
@@ -104,6 +110,7 @@ def update_details(
     workshop.title = details.title
     workshop.event_date = details.event_date
     workshop.place = details.place
+    workshop.moderation = details.moderation
     workshop.description = details.description
     workshop.language = details.language
     return [WorkshopChanged(workshop.id, bump_version(session, workshop))]
@@ -236,25 +243,30 @@ def bump_version(session: Session, workshop: Workshop) -> int:
 def set_phase(session: Session, workshop: Workshop, phase: str) -> list[DomainEvent]:
     """Move the workshop to ``phase`` (forward or back); the countdown stops with it.
 
-    ``PhaseChanged`` carries the stopped timer too, so clients need no second event.
+    ``PhaseChanged`` carries the stopped timer too, so clients need no second event. Closing
+    records the time, from which the retention setting counts.
     """
     if phase not in PHASES:
         raise Invalid("unknown_phase", fields=["phase"])
+    if phase not in workshop.phases:
+        raise Conflict("not_a_follow_up")
     if phase == workshop.phase:
         return []
     workshop.phase = phase
     workshop.timer_ends_at = None
+    workshop.closed_at = utcnow() if phase == "closed" else None
     return [PhaseChanged(workshop.id, bump_version(session, workshop), phase)]
 
 
 def step_phase(session: Session, workshop: Workshop, step: int) -> list[DomainEvent]:
-    """Move one phase forward (+1) or back (-1)."""
+    """Move one phase forward (+1) or back (-1) among the workshop's phases."""
     if step not in (-1, 1):
         raise Invalid("bad_step", fields=["step"])
-    index = PHASES.index(workshop.phase) + step
-    if not 0 <= index < len(PHASES):
+    phases = workshop.phases
+    index = phases.index(workshop.phase) + step
+    if not 0 <= index < len(phases):
         raise Conflict("no_such_phase_step")
-    return set_phase(session, workshop, PHASES[index])
+    return set_phase(session, workshop, phases[index])
 
 
 def start_timer(session: Session, workshop: Workshop, seconds: int) -> list[DomainEvent]:

@@ -25,6 +25,7 @@ def details_from_form(form: Mapping[str, str]) -> workshop_service.WorkshopDetai
         title=form.get("title", ""),
         event_date=parse_date(form.get("event_date", "").strip()),
         place=form.get("place", ""),
+        moderation=form.get("moderation", ""),
         description=form.get("description", ""),
         language=form.get("language", "de"),
     )

@@ -9,7 +9,7 @@ from flask_babel import gettext
 
 from ..db import get_session
 from ..i18n import phase_labels
-from ..models import PHASES, Workshop
+from ..models import Workshop
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError
 
@@ -240,7 +240,7 @@ def page_config(workshop: Workshop, role: str, **extra: Any) -> dict[str, Any]:
         "workshop": workshop.id,
         "code": workshop.join_code,
         "role": role,
-        "phases": list(PHASES),
+        "phases": list(workshop.phases),
         "phaseLabels": phase_labels(),
         "strings": strings,
         **extra,
