@@ -64,6 +64,19 @@ ERROR_MESSAGES = {
         "Goals can only be written and changed while clustering or in the goals phase."
     ),
     "goal_not_found": _("This goal does not exist (any more)."),
+    "planning_not_open": _(
+        "Plans can be edited on phones only while the moderator has the room in working groups."
+    ),
+    "goal_not_confirmed": _("Only confirmed priorities get a plan in the working groups."),
+    "not_your_group": _("This goal belongs to another working group."),
+    "measure_not_found": _("This measure does not exist (any more)."),
+    "too_many_measures": _("A goal can have at most %(max)s measures."),
+    "unknown_plan_field": _("This is not a part of a plan."),
+    "bad_status": _("Please choose a status: planned, in progress, done or dropped."),
+    "bad_position": _("This position does not exist in the list."),
+    "bad_grouping": _("Please choose how to split the room: by action field, by goal or not."),
+    "no_groups": _("The room is not split into working groups."),
+    "group_not_found": _("This working group does not exist (any more)."),
     "merge_same_goal": _("A goal cannot be merged into itself."),
     "round_not_found": _("This voting round does not exist (any more)."),
     "bad_budget": _("Please choose a number of dots between 1 and %(max)s."),
@@ -95,6 +108,9 @@ ERROR_MESSAGES = {
     "too_many_shown_rounds": _("At most %(max)s rounds can be shown side by side."),
     "bad_round_ids": _("Please choose each round once."),
     "unknown_name_mode": _("Please choose whether cards show names or stay anonymous."),
+    "not_recap_phase": _("Earlier goals can only be rated while the room looks back."),
+    "goal_not_taken_over": _("Only goals taken over from the previous retreat can be rated."),
+    "bad_light": _("Please choose green, yellow or red."),
     # Transport-level errors raised by the Socket.IO adapter:
     "invalid_payload": _("The request was malformed."),
     "unknown_event": _("This request is unknown to the server. Please reload the page."),
@@ -105,7 +121,34 @@ ERROR_MESSAGES = {
     "session_expired": _("Your access has expired. Please open your link again."),
     "internal_error": _("Something went wrong on the server. Please try again."),
     "bad_password": _("The password is wrong."),
+    "admin_required": _("Please sign in to the overview with the admin password."),
+    "workshop_deleted": _("This workshop has been deleted."),
     "bad_csrf": _("The form has expired. Please try again."),
+    # Restoring a backup file (services/backup_check.py); %(path)s is the place in the file.
+    "backup_not_json": _("This file is not a workshop backup: it cannot be read as JSON."),
+    "backup_wrong_format": _("This file is not a workshop backup."),
+    "backup_wrong_version": _(
+        "This backup has format version %(version)s, which this version of the app cannot read."
+    ),
+    "backup_missing": _("The backup is incomplete: %(path)s is missing."),
+    "backup_unknown_key": _("The backup contains an unknown entry: %(path)s."),
+    "backup_wrong_type": _("The backup has a value of the wrong type at %(path)s."),
+    "backup_out_of_range": _("The number at %(path)s must be between %(min)s and %(max)s."),
+    "backup_unknown_value": _("The backup has an unknown value at %(path)s."),
+    "backup_bad_time": _("The date or time at %(path)s is not valid."),
+    "backup_duplicate_id": _("The id at %(path)s is used twice."),
+    "backup_bad_reference": _("The backup refers at %(path)s to something it does not contain."),
+    "backup_text_required": _("The text at %(path)s must not be empty."),
+    "backup_text_too_long": _("The text at %(path)s is too long (at most %(max)s characters)."),
+    "backup_duplicate_name": _("The name at %(path)s is used twice."),
+    "backup_too_many": _("The backup has too many entries at %(path)s (at most %(max)s)."),
+    "backup_bad_ballot": _("The ballot at %(path)s breaks the rules of its voting round."),
+    "backup_too_few_voters": _(
+        "The backup holds more ballots, supports or reviews at %(path)s than it has participants."
+    ),
+    "backup_conflict": _("The backup contradicts itself at %(path)s."),
+    "backup_no_file": _("Please choose a backup file."),
+    "backup_too_large": _("The file is too large (at most %(max)s MB)."),
 }
 
 
@@ -144,6 +187,19 @@ def phase_labels() -> dict[str, str]:
         "results": gettext("Results"),
         "plan": gettext("Working groups"),
         "closed": gettext("Closed"),
+    }
+
+
+def plan_status_labels() -> dict[str, str]:
+    """A goal's or measure's status in words, for every screen and export alike.
+
+    "done" reads "completed" here: the plain msgid "done" is the participant's "fertig".
+    """
+    return {
+        "planned": gettext("planned"),
+        "in_progress": gettext("in progress"),
+        "done": gettext("completed"),
+        "dropped": gettext("dropped"),
     }
 
 

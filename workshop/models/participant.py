@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base, UTCDateTime, utcnow
 
 #: Who a participant is: somebody with their own device, a named person without a device whom
-#: the moderator votes for, or one hand-counted paper ballot of one round.
-PARTICIPANT_KINDS: tuple[str, ...] = ("phone", "proxy", "paper")
+#: the moderator votes for, one hand-counted paper ballot of one round, or the nameless keeper
+#: of the cards and settled ballots of somebody who left (counted only where they voted).
+PARTICIPANT_KINDS: tuple[str, ...] = ("phone", "proxy", "paper", "left")
 
 
 class Participant(Base):

@@ -14,8 +14,10 @@ from ..extensions import socketio
 from ..models import Card, Cluster, Goal, Participant, VoteRound, Workshop
 from ..services import events as ev
 from ..services.clusters import list_order
+from ..services.follow_up import recap_view
 from ..services.goals import goals
 from ..services.participants import get_participant
+from ..services.plans import group_choices
 from ..services.views import (
     ROLES,
     card_view,
@@ -43,6 +45,7 @@ def _emit_all(workshop_id: int, event: str, payload: dict[str, Any]) -> None:
 def publish(events: Iterable[ev.DomainEvent]) -> None:
     """Send each event, in order, to every client that may see it."""
     db = get_session()
+    events = list(events)
     for event in events:
         workshop = get_workshop(db, event.workshop_id)
         wid, version = event.workshop_id, event.version
@@ -97,6 +100,11 @@ def publish(events: Iterable[ev.DomainEvent]) -> None:
                 else:
                     event_name = names.SYNC_TICK
                 socketio.emit(event_name, payload, to=role_room(wid, role))
+        elif isinstance(event, ev.GroupsChanged):
+            _emit_all(wid, names.GROUPS_CHANGED, {"groups": group_choices(db, workshop)})
+        elif isinstance(event, ev.ReviewsChanged):
+            send_me(workshop, get_participant(db, workshop, event.participant_id))
+            publish_recap(workshop, ("moderator", "projector"))
         elif isinstance(event, ev.WallChanged):
             payload = {"v": version, "wall": wall_view(db, workshop)}
             if event.names_changed:
@@ -104,6 +112,17 @@ def publish(events: Iterable[ev.DomainEvent]) -> None:
             _emit_all(wid, names.WALL_CHANGED, payload)
         else:  # pragma: no cover - a new event type without a route is a programming error
             raise TypeError(f"no route for {type(event).__name__}")
+    _refresh_recaps(events)
+
+
+def _refresh_recaps(events: list[ev.DomainEvent]) -> None:
+    """Goals of a follow-up changed: its look back follows, once per command, not per goal."""
+    goal_events = (ev.GoalChanged, ev.GoalRemoved, ev.GoalsArranged)
+    db = get_session()
+    for workshop_id in sorted({e.workshop_id for e in events if isinstance(e, goal_events)}):
+        workshop = get_workshop(db, workshop_id)
+        if workshop.is_follow_up:
+            publish_recap(workshop)
 
 
 def _publish_card(workshop: Workshop, version: int, card: Card | None) -> None:
@@ -120,6 +139,18 @@ def _publish_card(workshop: Workshop, version: int, card: Card | None) -> None:
             socketio.emit(names.CARD_REMOVED, {"v": version, "card_id": card.id}, to=room)
     if card.author is not None:
         send_me(workshop, card.author)
+
+
+def publish_recap(workshop: Workshop, roles: tuple[str, ...] = ROLES) -> None:
+    """The look back at the previous goals, unversioned, as each of ``roles`` may see it.
+
+    A review goes to moderator and projector only (phones never learn the room's lights); a
+    change of a taken-over goal goes to every role, phones show its status and measures.
+    """
+    db = get_session()
+    for role in roles:
+        payload = {"recap": recap_view(db, workshop, role)}
+        socketio.emit(names.RECAP_CHANGED, payload, to=role_room(workshop.id, role))
 
 
 def publish_presence(workshop_id: int) -> None:

@@ -17,8 +17,10 @@ from ..schemas import commands as schemas
 from ..services import ballots as ballot_service
 from ..services import cards as card_service
 from ..services import clusters as cluster_service
+from ..services import follow_up as follow_up_service
 from ..services import goals as goal_service
 from ..services import participants as participant_service
+from ..services import plans as plan_service
 from ..services import presence
 from ..services import priorities as priority_service
 from ..services import stand_ins as stand_in_service
@@ -214,6 +216,27 @@ def on_participant_done(
     participant = participant_service.get_participant(db, workshop, info.participant_id)
     events = card_service.set_done(db, workshop, participant, cmd.done)
     return {"done": participant.done}, events
+
+
+@command(names.PARTICIPANT_LEAVE, schemas.ParticipantLeave, ("participant",))
+def on_participant_leave(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ParticipantLeave
+) -> Result:
+    """The phone leaves the workshop; its other tabs are told to go, the head count follows."""
+    participant = participant_service.get_participant(db, workshop, info.participant_id)
+    withdrawn, events = participant_service.leave_workshop(db, workshop, participant)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    room = participant_room(info.participant_id)  # type: ignore[arg-type]
+
+    def tell_others() -> None:
+        socketio.emit(names.PARTICIPANT_LEFT, {}, to=room)
+        socketio.close_room(room)
+        publish_presence(workshop.id)
+        for round_id in withdrawn:
+            schedule(app, round_id)
+
+    after_commit(tell_others)
+    return {"left": True}, events
 
 
 @command(names.CARD_POST, schemas.CardPost, ("participant", "moderator"))
@@ -578,6 +601,101 @@ def on_results_show(
     """Choose the rounds the projector shows side by side and the action field it filters to."""
     events = vote_service.show_results(db, workshop, cmd.round_ids, cmd.field_id)
     return {"v": workshop.version}, events
+
+
+def _given(cmd: schemas.Command, *keys: str) -> dict[str, object]:
+    """The fields the client actually sent (besides ids): a plan edit changes only those."""
+    sent = cmd.model_dump(exclude_unset=True, exclude={"id", "workshop", *keys})
+    return {name: value for name, value in sent.items() if value is not None}
+
+
+@command(names.PLAN_SET, schemas.PlanSet, ("participant", "moderator"))
+def on_plan_set(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.PlanSet
+) -> Result:
+    """Change a goal's working group, lead, target, indicator or status."""
+    participant = _participant(db, workshop, info)
+    values = _given(cmd, "goal_id")
+    events = plan_service.set_goal_plan(db, workshop, cmd.goal_id, values, participant)
+    return {"v": workshop.version}, events
+
+
+@command(names.MEASURE_ADD, schemas.MeasureAdd, ("participant", "moderator"))
+def on_measure_add(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.MeasureAdd
+) -> Result:
+    participant = _participant(db, workshop, info)
+    values = _given(cmd, "goal_id")
+    measure, events = plan_service.add_measure(db, workshop, cmd.goal_id, values, participant)
+    return {"v": workshop.version, "measure_id": measure.id}, events
+
+
+@command(names.MEASURE_UPDATE, schemas.MeasureUpdate, ("participant", "moderator"))
+def on_measure_update(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.MeasureUpdate
+) -> Result:
+    participant = _participant(db, workshop, info)
+    values = _given(cmd, "measure_id")
+    events = plan_service.update_measure(db, workshop, cmd.measure_id, values, participant)
+    return {"v": workshop.version}, events
+
+
+@command(names.MEASURE_DELETE, schemas.MeasureDelete, ("participant", "moderator"))
+def on_measure_delete(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.MeasureDelete
+) -> Result:
+    participant = _participant(db, workshop, info)
+    events = plan_service.delete_measure(db, workshop, cmd.measure_id, participant)
+    return {"v": workshop.version}, events
+
+
+@command(names.MEASURE_MOVE, schemas.MeasureMove, ("participant", "moderator"))
+def on_measure_move(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.MeasureMove
+) -> Result:
+    participant = _participant(db, workshop, info)
+    events = plan_service.move_measure(db, workshop, cmd.measure_id, cmd.position, participant)
+    return {"v": workshop.version}, events
+
+
+@command(names.GROUPING_SET, schemas.GroupingSet, ("moderator",))
+def on_grouping_set(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.GroupingSet
+) -> Result:
+    """Split the room into working groups per action field or per goal ("" ends the split)."""
+    events = plan_service.set_grouping(db, workshop, cmd.grouping)
+    return {"v": workshop.version}, events
+
+
+@command(names.GROUP_JOIN, schemas.GroupJoin, ("participant",))
+def on_group_join(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.GroupJoin
+) -> Result:
+    """Join one working group (null leaves it)."""
+    participant = participant_service.get_participant(db, workshop, info.participant_id)
+    events = plan_service.join_group(db, workshop, participant, cmd.group_id)
+    return {"group_id": plan_service.participant_group(workshop, participant)}, events
+
+
+@command(names.REVIEW_SET, schemas.ReviewSet, ("participant",))
+def on_review_set(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ReviewSet
+) -> Result:
+    """Rate a goal of the previous retreat; a second rating of the same goal replaces the first."""
+    participant = participant_service.get_participant(db, workshop, info.participant_id)
+    review, events = follow_up_service.set_review(
+        db, workshop, participant, cmd.goal_id, cmd.light, cmd.comment
+    )
+    return {"review": follow_up_service.review_view(review)}, events
+
+
+@command(names.REVIEW_CLEAR, schemas.ReviewClear, ("participant",))
+def on_review_clear(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.ReviewClear
+) -> Result:
+    participant = participant_service.get_participant(db, workshop, info.participant_id)
+    events = follow_up_service.clear_review(db, workshop, participant, cmd.goal_id)
+    return {"goal_id": cmd.goal_id, "review": None}, events
 
 
 @socketio.on("*")

@@ -61,6 +61,10 @@ class ParticipantDone(Command):
     done: bool
 
 
+class ParticipantLeave(Command):
+    pass
+
+
 class CardPost(Command):
     field_id: int
     kind_id: int
@@ -243,3 +247,58 @@ class GoalNote(Command):
 class ResultsShow(Command):
     round_ids: list[int] = Field(max_length=10)
     field_id: int | None = None
+
+
+class ReviewSet(Command):
+    """A participant's traffic light for a goal of the previous retreat, with a comment."""
+
+    goal_id: int
+    light: str | None = Field(default=None, max_length=16)
+    comment: Annotated[str, Field(max_length=5000)] = ""
+
+
+class ReviewClear(Command):
+    goal_id: int
+
+
+class PlanSet(Command):
+    """Some of a goal's plan fields; only the keys given change."""
+
+    goal_id: int
+    working_group: str | None = Field(default=None, max_length=1000)
+    lead: str | None = Field(default=None, max_length=1000)
+    target: str | None = Field(default=None, max_length=1000)
+    indicator: str | None = Field(default=None, max_length=10_000)
+    status: str | None = Field(default=None, max_length=32)
+
+
+class MeasureFields(Command):
+    text: str | None = Field(default=None, max_length=10_000)
+    owner: str | None = Field(default=None, max_length=1000)
+    due: str | None = Field(default=None, max_length=1000)
+    status: str | None = Field(default=None, max_length=32)
+
+
+class MeasureAdd(MeasureFields):
+    goal_id: int
+
+
+class MeasureUpdate(MeasureFields):
+    measure_id: int
+
+
+class MeasureDelete(Command):
+    measure_id: int
+
+
+class MeasureMove(Command):
+    measure_id: int
+    position: int
+
+
+class GroupingSet(Command):
+    grouping: str = Field(max_length=16)
+
+
+class GroupJoin(Command):
+    group_id: int | None

@@ -83,6 +83,11 @@ class CardsArranged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class GroupsChanged(DomainEvent):
+    """Somebody joined or left a working group: member counts only, no version change."""
+
+
+@dataclass(frozen=True)
 class GoalChanged(DomainEvent):
     """A strategic goal was created or edited."""
 
@@ -106,6 +111,17 @@ class RoundChanged(DomainEvent):
     """A voting round was created, opened, closed or revealed."""
 
     round_id: int
+
+
+@dataclass(frozen=True)
+class ReviewsChanged(DomainEvent):
+    """A participant rated (or took back the rating of) a goal of the previous retreat.
+
+    Like a vote, not workshop state every phone sees: it keeps the version, the author's
+    devices get their own reviews and only moderator and projector the room's counts.
+    """
+
+    participant_id: int
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..models import GROUPINGS, PLAN_STATUSES, Goal, Measure, Participant, Workshop
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .events import DomainEvent, GoalChanged, ParticipantChanged, WorkshopChanged
+from .events import DomainEvent, GoalChanged, GroupsChanged, ParticipantChanged, WorkshopChanged
 from .goals import get_goal, goals
 from .lookup import get_owned
 from .text import clean_text
@@ -227,7 +227,8 @@ def set_grouping(session: Session, workshop: Workshop, grouping: object) -> list
         participant.group_field_id = None
         participant.group_goal_id = None
     session.flush()
-    return [WorkshopChanged(workshop.id, bump_version(session, workshop))]
+    version = bump_version(session, workshop)
+    return [WorkshopChanged(workshop.id, version), GroupsChanged(workshop.id, version)]
 
 
 def group_choices(session: Session, workshop: Workshop) -> list[dict[str, object]]:
@@ -267,7 +268,10 @@ def join_group(
         participant.group_goal_id = group_id  # type: ignore[assignment]
         participant.group_field_id = None
     session.flush()
-    return [ParticipantChanged(workshop.id, workshop.version, participant.id)]
+    return [
+        ParticipantChanged(workshop.id, workshop.version, participant.id),
+        GroupsChanged(workshop.id, workshop.version),
+    ]
 
 
 def participant_group(workshop: Workshop, participant: Participant) -> int | None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Workshop
 from .errors import Invalid
-from .events import DomainEvent, GoalChanged
+from .events import DomainEvent, GoalChanged, GroupsChanged
 from .goals import get_goal, goals
 from .text import clean_text
 from .votes import get_round, round_results, top_results
@@ -36,6 +36,9 @@ def set_priorities(
             goal.priority = priority
             events.append(GoalChanged(workshop.id, bump_version(session, workshop), goal.id))
     session.flush()
+    if events and workshop.grouping == "goal":
+        # The working groups are the confirmed goals: phones choosing one need the new list.
+        events.append(GroupsChanged(workshop.id, workshop.version))
     return events
 
 

@@ -18,6 +18,8 @@ from .text import clean_text
 from .votes import get_round
 from .workshops import bump_version
 
+#: The participants the moderator votes for.
+STAND_IN_KINDS: tuple[str, ...] = ("proxy", "paper")
 #: At most this many proxies and paper ballots per workshop (a room of 15–40 people).
 MAX_STAND_INS = 500
 
@@ -27,7 +29,7 @@ def stand_ins(session: Session, workshop: Workshop) -> list[Participant]:
     return list(
         session.scalars(
             select(Participant)
-            .where(Participant.workshop_id == workshop.id, Participant.kind != "phone")
+            .where(Participant.workshop_id == workshop.id, Participant.kind.in_(STAND_IN_KINDS))
             .order_by(Participant.id)
         )
     )
@@ -38,7 +40,7 @@ def get_stand_in(session: Session, workshop: Workshop, voter_id: object) -> Part
     if isinstance(voter_id, bool) or not isinstance(voter_id, int):
         raise NotFound("voter_not_found")
     voter = session.get(Participant, voter_id)
-    if voter is None or voter.workshop_id != workshop.id or voter.kind == "phone":
+    if voter is None or voter.workshop_id != workshop.id or voter.kind not in STAND_IN_KINDS:
         raise NotFound("voter_not_found")
     return voter
 

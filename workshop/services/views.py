@@ -7,11 +7,23 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Card, CardSupport, Cluster, Goal, Participant, VoteRound, Workshop, utcnow
+from ..models import (
+    Card,
+    CardSupport,
+    Cluster,
+    Goal,
+    Measure,
+    Participant,
+    VoteRound,
+    Workshop,
+    utcnow,
+)
 from .ballots import ballot
 from .cards import all_cards, visible_cards
 from .clusters import clusters
+from .follow_up import own_reviews, recap_view
 from .goals import goals
+from .plans import group_choices, participant_group
 from .presence import presence
 from .stand_ins import paper_number, stand_ins
 from .tally import BordaResult, DotResult, MatrixResult, quadrant
@@ -36,6 +48,9 @@ def workshop_view(workshop: Workshop, join_url: str | None = None) -> dict[str, 
         "language": workshop.language,
         "phase": workshop.phase,
         "join_code": workshop.join_code,
+        "moderation": workshop.moderation,
+        "grouping": workshop.grouping,
+        "follow_up": workshop.is_follow_up,
     }
     if join_url is not None:
         view["join_url"] = join_url
@@ -132,6 +147,26 @@ def goal_view(goal: Goal) -> dict[str, Any]:
         "card_ids": [link.card_id for link in goal.cards],
         "priority": goal.priority,
         "decision_note": goal.decision_note,
+        "plan": {
+            "working_group": goal.working_group,
+            "lead": goal.lead,
+            "target": goal.target,
+            "indicator": goal.indicator,
+            "status": goal.status,
+        },
+        "measures": [measure_view(measure) for measure in goal.measures],
+        "previous_goal_id": goal.previous_goal_id,
+    }
+
+
+def measure_view(measure: Measure) -> dict[str, Any]:
+    """A measure of a goal's plan."""
+    return {
+        "id": measure.id,
+        "text": measure.text,
+        "owner": measure.owner,
+        "due": measure.due,
+        "status": measure.status,
     }
 
 
@@ -266,6 +301,8 @@ def me_view(session: Session, workshop: Workshop, participant: Participant) -> d
             {**card_view(card, workshop, "participant"), "hidden": card.hidden} for card in own
         ],
         "supported": sorted(supported),
+        "reviews": own_reviews(session, workshop, participant),
+        "group_id": participant_group(workshop, participant),
     }
 
 
@@ -290,7 +327,10 @@ def snapshot(
         "goals": [goal_view(g) for g in goals(session, workshop)],
         "rounds": [round_view(session, workshop, r, role) for r in rounds(session, workshop)],
         "wall": wall_view(session, workshop),
+        "groups": group_choices(session, workshop),
     }
+    if workshop.is_follow_up:
+        view["recap"] = recap_view(session, workshop, role)
     if role in ("moderator", "projector"):
         view["presence"] = presence_view(session, workshop.id)
     if role == "moderator":

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, distinct, func, or_, select
+from sqlalchemy import Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -196,7 +196,7 @@ def turnout(session: Session, workshop: Workshop, vote_round: VoteRound) -> Turn
     """How many have voted and could vote: "23 von 31 haben abgestimmt", never who.
 
     Everybody who joined with a device or as a proxy could vote, and each paper ballot of the
-    round stands for one more person.
+    round stands for one more person; somebody who left counts only in rounds they voted in.
     """
     voter_ids = _voters(vote_round).distinct().subquery()
     by_kind = dict(
@@ -211,7 +211,11 @@ def turnout(session: Session, workshop: Workshop, vote_round: VoteRound) -> Turn
         .select_from(Participant)
         .where(
             Participant.workshop_id == workshop.id,
-            or_(Participant.kind != "paper", Participant.round_id == vote_round.id),
+            or_(
+                Participant.kind.in_(("phone", "proxy")),
+                and_(Participant.kind == "paper", Participant.round_id == vote_round.id),
+                and_(Participant.kind == "left", Participant.id.in_(select(voter_ids))),
+            ),
         )
     )
     return Turnout(
