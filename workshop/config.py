@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_PAYLOAD_BYTES": 16_384,
     "SESSION_COOKIE_SECURE": False,
     "CARD_RATE_LIMIT": "10/60",  # at most 10 cards per participant per 60 seconds
+    "RETENTION_DAYS": 0,  # delete workshops closed this many days ago (python -m workshop purge)
 }
 
 #: Settings that are read from the environment, with their type.
@@ -40,6 +41,7 @@ _ENV_TYPES: dict[str, type] = {
     "MAX_PAYLOAD_BYTES": int,
     "SESSION_COOKIE_SECURE": bool,
     "CARD_RATE_LIMIT": str,
+    "RETENTION_DAYS": int,
 }
 
 
@@ -89,6 +91,9 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     count, _, seconds = str(config["CARD_RATE_LIMIT"]).partition("/")
     if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
         raise ConfigError("CARD_RATE_LIMIT must look like 10/60 (cards per seconds)")
+    retention = config["RETENTION_DAYS"]
+    if isinstance(retention, bool) or not isinstance(retention, int) or retention < 0:
+        raise ConfigError("RETENTION_DAYS must be a whole number of days (0 switches it off)")
 
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     if not config.get("DATABASE_URL"):
