@@ -86,13 +86,26 @@ def _configure_extensions(app: Flask) -> None:
 
 def _configure_web(app: Flask) -> None:
     from .web import errors, security
+    from .web.admin import bp as admin_bp
+    from .web.exports import bp as exports_bp
+    from .web.follow_up import bp as follow_up_bp
     from .web.join import bp as join_bp
     from .web.main import bp as main_bp
     from .web.moderate import bp as moderate_bp
     from .web.projector import bp as projector_bp
+    from .web.restore import bp as restore_bp
 
     security.init_app(app)
     errors.init_app(app)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "de")
-    for blueprint in (main_bp, join_bp, moderate_bp, projector_bp):
+    for blueprint in (
+        main_bp,
+        join_bp,
+        moderate_bp,
+        projector_bp,
+        follow_up_bp,
+        admin_bp,
+        exports_bp,
+        restore_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -21,8 +21,8 @@ from ..models import LANGUAGES
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError
 from ..services.templates import TEMPLATES
-from .access import join_url, public_link, remember_moderator, remember_projector
 from .forms import details_from_form
+from .pages import created_page
 
 bp = Blueprint("main", __name__)
 
@@ -65,15 +65,7 @@ def new_workshop():
     except DomainError as error:
         db.rollback()
         return _new_form(needs_password, form, error_message(error), error.fields)
-    remember_moderator(workshop)
-    remember_projector(workshop)
-    return render_template(
-        "main/created.html",
-        workshop=workshop,
-        moderator_link=public_link("moderate.enter", token=token),
-        projector_link=public_link("projector.show", key=workshop.projector_key),
-        join_link=join_url(workshop),
-    )
+    return created_page(workshop, token)
 
 
 def _new_form(needs_password: bool, form, error: str | None, fields: list[str]):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g
+from flask import abort, g, render_template
 from flask_babel import gettext
 
 from ..db import get_session
-from ..i18n import phase_labels
+from ..i18n import phase_labels, plan_status_labels
 from ..models import Workshop
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError
+from .access import join_url, public_link, remember_moderator, remember_projector
 
 
 def load_workshop(code: str) -> Workshop:
@@ -223,11 +224,60 @@ def moderator_strings() -> dict[str, str]:
     }
 
 
+def plan_strings() -> dict[str, str]:
+    """Texts of the goals' plans and the working groups: moderator, phones and projector."""
+    return {
+        "plan_working_group": gettext("Working group or organisation"),
+        "plan_working_group_short": gettext("Working group"),
+        "plan_lead": gettext("Lead"),
+        "plan_target": gettext("Target date or school year"),
+        "plan_target_short": gettext("Target"),
+        "plan_target_example": gettext("e.g. school year 2027/28"),
+        "plan_indicator": gettext("Indicator of success"),
+        "plan_status": gettext("Status"),
+        **{f"plan_status_{key}": label for key, label in plan_status_labels().items()},
+        "plan_priority": gettext("Priority {n}"),
+        "plan_not_set": gettext("not set yet"),
+        "plan_measures": gettext("Measures"),
+        "plan_measure_number": gettext("Measure {n}"),
+        "plan_measure_owner": gettext("Responsible"),
+        "plan_measure_due": gettext("By when"),
+        "plan_measure_add": gettext("Add measure"),
+        "plan_measure_new": gettext("New measure"),
+        "plan_measures_count": gettext("{n} measures"),
+        "plan_measure_one": gettext("{n} measure"),
+        "plan_no_measures": gettext("No measures yet."),
+        "plan_more_measures": gettext("+ {n} more"),
+        "plan_measure_limit": gettext("A goal can have at most {n} measures."),
+        "plan_measure_deleted": gettext("Measure deleted: {text}"),
+        "plan_undo": gettext("Undo"),
+        "plan_dismiss": gettext("Close"),
+        "plan_no_goals": gettext("No confirmed priorities yet."),
+        "plan_other_goals": gettext("Other goals (not confirmed)"),
+        "plan_members": gettext("{n} people"),
+        "plan_member_one": gettext("{n} person"),
+        "plan_no_groups": gettext("The room is not split into working groups."),
+        "plan_regroup_confirm": gettext(
+            "Everyone leaves their group and chooses again. Split the room anew?"
+        ),
+        "plan_by_moderator": gettext("The moderator plans the implementation."),
+        "plan_choose_group": gettext("Choose your working group"),
+        "plan_change_group": gettext("Change group"),
+        "plan_keep_group": gettext("Stay in my group"),
+        "plan_your_group": gettext("Your working group: {name}"),
+        "plan_group_empty": gettext("This group has no confirmed goal."),
+        "plan_group_help": gettext(
+            "Everyone in your group can edit these plans together; changes appear on every screen."
+        ),
+    }
+
+
 #: Texts a role needs besides client_strings(): the ballot editor runs on phones and, for
-#: proxies and paper ballots, on the moderator's screen.
+#: proxies and paper ballots, on the moderator's screen; plans show on every screen.
 ROLE_STRINGS = {
-    "participant": (ballot_strings, phone_strings),
-    "moderator": (ballot_strings, moderator_strings),
+    "participant": (ballot_strings, phone_strings, plan_strings),
+    "moderator": (ballot_strings, moderator_strings, plan_strings),
+    "projector": (plan_strings,),
 }
 
 
@@ -245,3 +295,17 @@ def page_config(workshop: Workshop, role: str, **extra: Any) -> dict[str, Any]:
         "strings": strings,
         **extra,
     }
+
+
+def created_page(workshop: Workshop, token: str) -> str:
+    """A new workshop (created, restored or a follow-up): this browser moderates it, and the
+    page shows its links once (the moderator token is never stored)."""
+    remember_moderator(workshop)
+    remember_projector(workshop)
+    return render_template(
+        "main/created.html",
+        workshop=workshop,
+        moderator_link=public_link("moderate.enter", token=token),
+        projector_link=public_link("projector.show", key=workshop.projector_key),
+        join_link=join_url(workshop),
+    )

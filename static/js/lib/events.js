@@ -8,6 +8,7 @@ export const EVENTS = Object.freeze({
   TIMER_STOP: "timer.stop",
   PROFILE_UPDATE: "profile.update",
   PARTICIPANT_DONE: "participant.done",
+  PARTICIPANT_LEAVE: "participant.leave",
   CARD_POST: "card.post",
   CARD_EDIT: "card.edit",
   CARD_DELETE: "card.delete",
@@ -42,6 +43,15 @@ export const EVENTS = Object.freeze({
   PRIORITIES_TOP: "priorities.top",
   GOAL_NOTE: "goal.note",
   RESULTS_SHOW: "results.show",
+  REVIEW_SET: "review.set",
+  REVIEW_CLEAR: "review.clear",
+  PLAN_SET: "plan.set",
+  MEASURE_ADD: "measure.add",
+  MEASURE_UPDATE: "measure.update",
+  MEASURE_DELETE: "measure.delete",
+  MEASURE_MOVE: "measure.move",
+  GROUPING_SET: "grouping.set",
+  GROUP_JOIN: "group.join",
   SNAPSHOT: "snapshot",
   PHASE_CHANGED: "phase.changed",
   TIMER_CHANGED: "timer.changed",
@@ -63,6 +73,10 @@ export const EVENTS = Object.freeze({
   ME_CHANGED: "me.changed",
   SYNC_TICK: "sync.tick",
   PRESENCE_CHANGED: "presence.changed",
+  RECAP_CHANGED: "recap.changed",
+  GROUPS_CHANGED: "groups.changed",
+  PARTICIPANT_LEFT: "participant.left",
+  WORKSHOP_DELETED: "workshop.deleted",
 });
 
 // Pushes that carry the workshop version "v"; a gap in them means a missed change.
@@ -85,4 +99,10 @@ export const VERSIONED = [
 ];
 
 // Unversioned pushes with absolute values (aggregates, own ballots): always applied.
-export const UNVERSIONED = [EVENTS.ROUND_PROGRESS, EVENTS.ROUND_TALLY, EVENTS.BALLOT_CHANGED];
+export const UNVERSIONED = [
+  EVENTS.ROUND_PROGRESS,
+  EVENTS.ROUND_TALLY,
+  EVENTS.BALLOT_CHANGED,
+  EVENTS.GROUPS_CHANGED,
+  EVENTS.RECAP_CHANGED,
+];

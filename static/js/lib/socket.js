@@ -57,6 +57,13 @@ export class WorkshopConnection {
       }
     });
     socket.on(EVENTS.SNAPSHOT, (snapshot) => this.applySnapshot(snapshot));
+    // The workshop was deleted (overview or retention): say so, drop the outbox, stop retrying.
+    socket.on(EVENTS.WORKSHOP_DELETED, (payload) => {
+      this.outbox = [];
+      this.saveOutbox();
+      this.showStatus("refused", payload.message);
+      socket.disconnect();
+    });
     for (const name of VERSIONED) {
       socket.on(name, (payload) => this.receive(name, payload));
     }

@@ -3,7 +3,9 @@ import { EVENTS } from "../lib/events.js";
 import { createCardBoard } from "../lib/card_board.js";
 import { $, $$, readConfig } from "../lib/dom.js";
 import { createGoalBoard } from "../lib/goal_board.js";
+import { createPlanPanel } from "../lib/plan_panel.js";
 import { createPriorityPanel } from "../lib/priority_panel.js";
+import { createRecapBoard } from "../lib/recap_board.js";
 import { createResultsChoice } from "../lib/results_choice.js";
 import { createRoundBoard } from "../lib/round_board.js";
 import { createRoundForm } from "../lib/round_form.js";
@@ -17,8 +19,10 @@ const config = readConfig();
 
 let board = null;
 let goalBoard = null;
+let planPanel = null;
 // Voting and deciding: one shared state, several panels that follow it.
 const votes = createVoteState();
+const recap = createRecapBoard($("[data-recap-panel]"));
 
 // Panels marked data-phases="vote results" show in those phases only.
 function showPanels(phase) {
@@ -28,11 +32,17 @@ function showPanels(phase) {
 }
 
 const connection = new WorkshopConnection(config, {
-  onPush: (name, payload) => votes.onPush(name, payload),
+  onPush(name, payload) {
+    votes.onPush(name, payload);
+    recap.onPush(name, payload);
+    planPanel.onPush(name, payload);
+  },
   onSnapshot(snapshot) {
     board.onSnapshot(snapshot);
+    recap.onSnapshot(snapshot);
     goalBoard.onSnapshot(snapshot);
     votes.onSnapshot(snapshot);
+    planPanel.onSnapshot(snapshot);
     showPanels(snapshot.workshop.phase);
     showWorkshop(snapshot.workshop);
     showPhase(config, snapshot.workshop.phase);
@@ -42,6 +52,7 @@ const connection = new WorkshopConnection(config, {
     board.onEvent(name, payload);
     goalBoard.onEvent(name, payload);
     votes.onEvent(name, payload);
+    planPanel.onEvent(name, payload);
     if (name === EVENTS.PHASE_CHANGED) {
       showPanels(payload.phase);
       showPhase(config, payload.phase);
@@ -64,6 +75,7 @@ createRoundBoard(connection, config, votes, createRoundForm(connection, config, 
 createStandInPanel(connection, config, votes);
 createPriorityPanel(connection, config, votes);
 createResultsChoice(connection, config, votes);
+planPanel = createPlanPanel(connection, config);
 board = createCardBoard(connection, config, goalBoard);
 
 const phaseStatus = $("[data-phase-status]");

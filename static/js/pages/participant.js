@@ -5,7 +5,10 @@ import { $, $$, el, readConfig } from "../lib/dom.js";
 import { WorkshopConnection, sendWithStatus } from "../lib/socket.js";
 import { showTimer } from "../lib/timer.js";
 import { createPhoneVote } from "../lib/phone_vote.js";
+import { createPhonePlan } from "../lib/phone_plan.js";
+import { setupLeave } from "../lib/phone_leave.js";
 import { priorityMarks } from "../lib/phone_results.js";
+import { createPhoneRecap } from "../lib/phone_recap.js";
 import { showPhase, showWorkshop } from "../lib/workshop_view.js";
 
 const config = readConfig();
@@ -329,10 +332,18 @@ function showMe(me) {
 }
 
 let vote = null;
+let recap = null;
+let plan = null;
 const connection = new WorkshopConnection(config, {
-  onPush: (name, payload) => vote.onPush(name, payload),
+  onPush(name, payload) {
+    vote.onPush(name, payload);
+    recap.onPush(name, payload);
+    plan.onPush(name, payload);
+  },
   onSnapshot(snapshot) {
     vote.onSnapshot(snapshot);
+    recap.onSnapshot(snapshot);
+    plan.onSnapshot(snapshot);
     Object.assign(state, {
       phase: snapshot.workshop.phase,
       fields: snapshot.fields,
@@ -352,6 +363,8 @@ const connection = new WorkshopConnection(config, {
   },
   onEvent(name, payload) {
     vote.onEvent(name, payload);
+    recap.onEvent(name, payload);
+    plan.onEvent(name, payload);
     applyCardEvent(name, payload);
     if (name === EVENTS.PHASE_CHANGED) {
       state.phase = payload.phase;
@@ -373,11 +386,18 @@ const connection = new WorkshopConnection(config, {
       showCollect();
     }
   },
-  onMe: showMe,
+  onMe(me) {
+    showMe(me);
+    recap.onMe(me);
+    plan.onMe(me);
+  },
   onOutbox: renderMine,
 });
 
 vote = createPhoneVote(connection, config);
+plan = createPhonePlan(connection, config);
+recap = createPhoneRecap(connection, $("[data-recap-view]"));
+setupLeave(connection);
 showCounter();
 
 $("[data-profile-form]").addEventListener("submit", (event) => {

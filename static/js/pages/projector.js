@@ -1,15 +1,19 @@
-// The beamer view: read-only. Lobby: join QR and code; review: the card wall; clustering: the
-// themes; goals: the strategic goals; vote and results: the voting rounds (progress while open,
-// the results once revealed, side by side as the moderator chose, filtered to one action field)
-// or the confirmed priorities (js/lib/projector_votes.js says when), or, before there is a round,
-// the goals (the spotlight can come over each of them); closed: a thank-you. It sends nothing but
-// the connection's own snapshot.get.
+// The beamer view: read-only. Lobby: join QR and code; look back (follow-ups only): the earlier
+// goals with the room's traffic-light counts (js/lib/projector_recap.js); review: the card
+// wall; clustering: the themes; goals: the strategic goals; vote and results: the voting rounds
+// (progress while open, the results once revealed, side by side as the moderator chose, filtered
+// to one action field) or the confirmed priorities (js/lib/projector_votes.js says when), or,
+// before there is a round, the goals (the spotlight can come over each of them); closed: a
+// thank-you; working groups: the confirmed goals' plans (js/lib/projector_plan.js). It sends
+// nothing but the connection's own snapshot.get.
 import { EVENTS } from "../lib/events.js";
 import { $, $$, readConfig } from "../lib/dom.js";
 import { WorkshopConnection } from "../lib/socket.js";
 import { showTimer } from "../lib/timer.js";
 import { ProjectorBoards } from "../lib/projector_themes.js";
 import { ProjectorVotes } from "../lib/projector_votes.js";
+import { ProjectorPlan } from "../lib/projector_plan.js";
+import { ProjectorRecap } from "../lib/projector_recap.js";
 import { Wall, fillPattern, renderSpotlight } from "../lib/wall.js";
 import { showPhase, showPresence, showWorkshop } from "../lib/workshop_view.js";
 
@@ -30,6 +34,10 @@ const votes = new ProjectorVotes($("[data-votes]"), {
   onChange: () => state.phase && setPhase(state.phase),
 });
 
+const recap = new ProjectorRecap($("[data-recap]"), { pageSeconds });
+
+const plan = new ProjectorPlan($("[data-plan-board]"), config.strings, { pageSeconds });
+
 const state = { phase: null, wall: null };
 
 function viewFor(phase) {
@@ -40,7 +48,9 @@ function viewFor(phase) {
 
 /** What the wall view shows: the cards, the themes, the goals or the voting results. */
 function stageFor(phase) {
+  if (phase === "recap") return "recap";
   if (phase === "cluster") return "themes";
+  if (phase === "plan") return "plan";
   if (["vote", "results"].includes(phase) && votes.current()) return "votes";
   if (["goals", "vote", "results"].includes(phase)) return "goals";
   return "cards";
@@ -60,6 +70,8 @@ function setPhase(phase) {
   wall.setActive(stage === "cards");
   boards.setMode(stage === "themes" || stage === "goals" ? stage : null);
   votes.setActive(stage === "votes");
+  plan.setActive(stage === "plan");
+  recap.setActive(stage === "recap");
   showSpotlight();
 }
 
@@ -70,6 +82,8 @@ function showSpotlight() {
   wall.pause(Boolean(card)); // nothing moves behind the card in focus
   boards.pause(Boolean(card));
   votes.pause(Boolean(card));
+  plan.pause(Boolean(card));
+  recap.pause(Boolean(card));
 }
 
 // Names on the projector only when the workshop uses names AND shows them on the projector.
@@ -107,12 +121,15 @@ const connection = new WorkshopConnection(config, {
     votes.setStructure(snapshot.fields);
     votes.setGoals(snapshot.goals || []);
     votes.setRounds(snapshot.rounds || []);
+    plan.onSnapshot(snapshot);
+    recap.setData(snapshot.recap || []);
     state.wall = null;
     setWall(snapshot.wall);
     setPhase(snapshot.workshop.phase);
     showTimer(snapshot.timer, config.strings);
   },
   onEvent(name, payload) {
+    plan.onEvent(name, payload);
     if (name === EVENTS.PHASE_CHANGED) {
       setPhase(payload.phase);
       showTimer(payload.timer, config.strings);
@@ -163,6 +180,8 @@ const connection = new WorkshopConnection(config, {
   onPush(name, payload) {
     if (name === EVENTS.ROUND_PROGRESS) votes.progress(payload);
     else if (name === EVENTS.ROUND_TALLY) votes.tally(payload);
+    else if (name === EVENTS.GROUPS_CHANGED) plan.onPush(name, payload);
+    else if (name === EVENTS.RECAP_CHANGED) recap.setData(payload.recap);
   },
   onPresence: showDone,
 });
