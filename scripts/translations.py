@@ -61,7 +61,8 @@ def main() -> None:
         if lang == "en":
             # The source strings are English: the English catalog repeats them.
             for message in catalog:
-                if message.id and not message.string:
+                forms = message.string if isinstance(message.string, tuple) else (message.string,)
+                if message.id and not all(forms):
                     message.string = message.id
         with po.open("wb") as handle:
             write_po(handle, catalog, sort_output=True, width=100)
