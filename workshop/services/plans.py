@@ -66,6 +66,16 @@ def _changes(values: Mapping[str, object], allowed: dict[str, int]) -> dict[str,
     return cleaned
 
 
+def _apply(item: Goal | Measure, changes: Mapping[str, str]) -> bool:
+    """Set the values that differ; whether anything changed (no change moves no version)."""
+    changed = False
+    for name, value in changes.items():
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed = True
+    return changed
+
+
 def plannable_goals(session: Session, workshop: Workshop) -> list[Goal]:
     """The confirmed goals in their order of priority: the ones the working groups take on."""
     return sorted(
@@ -107,12 +117,7 @@ def set_goal_plan(
     """Change some of a goal's working group, lead, target, indicator and status."""
     goal = get_goal(session, workshop, goal_id)
     check_may_edit(workshop, goal, participant)
-    changes = _changes(values, PLAN_FIELDS)
-    changed = False
-    for name, value in changes.items():
-        if getattr(goal, name) != value:
-            setattr(goal, name, value)
-            changed = True
+    changed = _apply(goal, _changes(values, PLAN_FIELDS))
     return _goal_changed(session, workshop, goal) if changed else []
 
 
@@ -160,12 +165,7 @@ def update_measure(
     measure = get_measure(session, workshop, measure_id)
     goal = get_goal(session, workshop, measure.goal_id)
     check_may_edit(workshop, goal, participant)
-    changes = _changes(values, MEASURE_FIELDS)
-    changed = False
-    for name, value in changes.items():
-        if getattr(measure, name) != value:
-            setattr(measure, name, value)
-            changed = True
+    changed = _apply(measure, _changes(values, MEASURE_FIELDS))
     return _goal_changed(session, workshop, goal) if changed else []
 
 
