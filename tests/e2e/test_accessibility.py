@@ -13,7 +13,15 @@ pytestmark = pytest.mark.e2e
 axe = Axe()
 
 
+#: True once no finite animation runs (an arrival highlight, a page turning): axe judges the
+#: page at rest, not a frame in which text is half faded in.
+SETTLED = """() => document.getAnimations().every(
+  (a) => a.playState !== "running" || a.effect?.getComputedTiming().endTime === Infinity
+)"""
+
+
 def assert_accessible(page, name: str) -> None:
+    page.wait_for_function(SETTLED, timeout=15_000)
     results = axe.run(page)
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
