@@ -1,7 +1,5 @@
 """Cards over Socket.IO: posting, moderation, role-filtered pushes, exactly-once delivery."""
 
-import time
-
 import pytest
 from helpers import cmd, join_as_participant, socket_for
 
@@ -208,7 +206,6 @@ def test_lock_and_done(room):
     assert ack["error"]["code"] == "collect_locked"
     projector.get_received()
     assert phones[1].emit("participant.done", cmd(workshop, done=True), callback=True)["ok"]
-    time.sleep(0.5)  # the head count is pushed coalesced, by a background task
     assert pushed(projector, "presence.changed")[-1]["done"] == 1
 
 
