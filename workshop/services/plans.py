@@ -133,6 +133,16 @@ def get_measure(session: Session, workshop: Workshop, measure_id: object) -> Mea
     return measure
 
 
+def _editable_measure(
+    session: Session, workshop: Workshop, measure_id: object, participant: Participant | None
+) -> tuple[Measure, Goal]:
+    """A measure and its goal, once the sender may edit that goal's plan."""
+    measure = get_measure(session, workshop, measure_id)
+    goal = get_goal(session, workshop, measure.goal_id)
+    check_may_edit(workshop, goal, participant)
+    return measure, goal
+
+
 def add_measure(
     session: Session,
     workshop: Workshop,
@@ -162,9 +172,7 @@ def update_measure(
     participant: Participant | None = None,
 ) -> list[DomainEvent]:
     """Change some of a measure's text, owner, due date and status."""
-    measure = get_measure(session, workshop, measure_id)
-    goal = get_goal(session, workshop, measure.goal_id)
-    check_may_edit(workshop, goal, participant)
+    measure, goal = _editable_measure(session, workshop, measure_id, participant)
     changed = _apply(measure, _changes(values, MEASURE_FIELDS))
     return _goal_changed(session, workshop, goal) if changed else []
 
@@ -176,9 +184,7 @@ def delete_measure(
     participant: Participant | None = None,
 ) -> list[DomainEvent]:
     """Remove a measure; the ones after it move up."""
-    measure = get_measure(session, workshop, measure_id)
-    goal = get_goal(session, workshop, measure.goal_id)
-    check_may_edit(workshop, goal, participant)
+    measure, goal = _editable_measure(session, workshop, measure_id, participant)
     goal.measures.remove(measure)
     for position, rest in enumerate(goal.measures):
         rest.position = position
@@ -193,9 +199,7 @@ def move_measure(
     participant: Participant | None = None,
 ) -> list[DomainEvent]:
     """Move a measure to ``position`` (0 = first) within its goal."""
-    measure = get_measure(session, workshop, measure_id)
-    goal = get_goal(session, workshop, measure.goal_id)
-    check_may_edit(workshop, goal, participant)
+    measure, goal = _editable_measure(session, workshop, measure_id, participant)
     ordered = list(goal.measures)
     if isinstance(position, bool) or not isinstance(position, int):
         raise Invalid("bad_position", fields=["position"])
