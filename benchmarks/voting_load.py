@@ -779,6 +779,7 @@ async def run_target(target: str, mode: str, options: argparse.Namespace) -> Run
             stop_server(server)
             if options.keep_logs:
                 kept = Path(options.keep_logs) / f"{target}-{mode}-{options.database}.log"
+                kept.parent.mkdir(parents=True, exist_ok=True)
                 kept.write_text(read_log(server))
     return run
 

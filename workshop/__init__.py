@@ -47,10 +47,14 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     _configure_database(app)
     # Handlers must be registered before init_app: Flask-SocketIO only keeps handlers that it
     # receives while unbound, and re-binds them to the server of every app created later.
-    from .realtime import handlers  # noqa: F401
+    from .realtime import (
+        handlers,  # noqa: F401
+        vote_queue,
+    )
     from .realtime.presence_task import start_heartbeat
 
     _configure_extensions(app)
+    vote_queue.init_app(app)
     _configure_web(app)
     if app.config.get("HEARTBEAT", True):
         start_heartbeat(app)

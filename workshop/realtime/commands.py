@@ -81,8 +81,20 @@ def error_ack(code: str, kind: str, fields: Iterable[str] = (), message: str | N
     }
 
 
-def _domain_ack(error: DomainError) -> dict:
+def domain_ack(error: DomainError) -> dict:
     return error_ack(error.code, error.kind, error.fields, error_message(error))
+
+
+def log_command(info: ConnectionInfo, event: str, outcome: str, started: float) -> None:
+    """One log line per command: who (by role only), what, how it ended and how long it took."""
+    log.info(
+        "workshop=%s role=%s event=%s outcome=%s ms=%.1f",
+        info.workshop_id,
+        info.role,
+        event,
+        outcome,
+        (time.perf_counter() - started) * 1000,
+    )
 
 
 def check_still_allowed(db: Session, workshop: Workshop, info: ConnectionInfo) -> None:
@@ -107,7 +119,7 @@ def field_names(error: ValidationError) -> list[str]:
     return names
 
 
-def _parse(model: type[BaseModel], payload: Any) -> BaseModel:
+def parse_payload(model: type[BaseModel], payload: Any) -> BaseModel:
     limit = current_app.config["MAX_PAYLOAD_BYTES"]
     try:
         size = len(json.dumps(payload, ensure_ascii=False).encode())
@@ -143,21 +155,14 @@ def run_command(
     except DomainError as error:
         get_session().rollback()
         outcome = error.code
-        return _domain_ack(error)
+        return domain_ack(error)
     except Exception:
         get_session().rollback()
         log.exception("command %s failed", event)
         outcome = "internal_error"
         return error_ack("internal_error", "error")
     finally:
-        log.info(
-            "workshop=%s role=%s event=%s outcome=%s ms=%.1f",
-            info.workshop_id,
-            info.role,
-            event,
-            outcome,
-            (time.perf_counter() - started) * 1000,
-        )
+        log_command(info, event, outcome, started)
     publish(events)
     for callback in g.pop("after_commit", []):
         callback()
@@ -175,7 +180,7 @@ def _apply(
 ) -> tuple[dict, list[DomainEvent]]:
     if info.role not in roles:
         raise Forbidden("not_allowed")
-    parsed = _parse(model, payload)
+    parsed = parse_payload(model, payload)
     if parsed.workshop != info.workshop_id:  # type: ignore[attr-defined]
         raise Forbidden("wrong_workshop", fields=["workshop"])
     db = get_session()

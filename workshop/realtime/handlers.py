@@ -27,7 +27,6 @@ from ..services import stand_ins as stand_in_service
 from ..services import votes as vote_service
 from ..services import workshops as workshop_service
 from ..services.cards import RateLimit
-from ..services.errors import Forbidden
 from ..services.views import (
     ROLES,
     card_view,
@@ -53,6 +52,7 @@ from .commands import (
 )
 from .rooms import participant_room, role_room
 from .tallies import schedule
+from .vote_queue import VOTERS, after_vote, run_dot_vote, voter_for
 
 log = logging.getLogger(__name__)
 
@@ -465,47 +465,28 @@ def on_round_preview(
     return {"results": results_view(db, vote_round)}, []
 
 
-def _voter(db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.Vote) -> Participant:
-    """Who a ballot change is for: the phone's own participant, or the moderator's stand-in."""
-    if info.role == "moderator":
-        return stand_in_service.get_stand_in(db, workshop, cmd.voter_id)
-    if cmd.voter_id is not None:
-        raise Forbidden("not_allowed")
-    return participant_service.get_participant(db, workshop, info.participant_id)
-
-
 def _voted(voter: Participant, round_id: int, ballot: object) -> Result:
     """Acknowledge a ballot change; others learn only the coalesced aggregates (tallies.py)."""
     data = {"round_id": round_id, "voter_id": voter.id, "ballot": ballot}
-    after_commit(lambda: _after_vote(voter, data))
+    after_commit(lambda: after_vote(voter, data))
     return data, []
 
 
-def _after_vote(voter: Participant, data: dict) -> None:
-    if voter.kind == "phone":  # the voter's other tabs; stand-ins have only the moderator's ack
-        socketio.emit(names.BALLOT_CHANGED, data, to=participant_room(voter.id))
-    schedule(current_app._get_current_object(), data["round_id"])  # type: ignore[attr-defined]
-
-
-VOTERS = ("participant", "moderator")
 # Votes lock their voter and read the round under a shared lock (services/ballots.py) instead
 # of the workshop: a room's votes need not queue behind each other (docs/performance.md).
 
 
-@command(names.VOTE_DOTS, schemas.VoteDots, VOTERS, workshop_lock=False)
-def on_vote_dots(
-    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteDots
-) -> Result:
-    voter = _voter(db, workshop, info, cmd)
-    ballot = ballot_service.set_dots(db, workshop, voter, cmd.round_id, cmd.goal_id, cmd.dots)
-    return _voted(voter, cmd.round_id, ballot)
+@socketio.on(names.VOTE_DOTS)
+def on_vote_dots(payload: Any = None) -> dict:
+    """Dot votes are committed in batches: a room voting at once shares its transactions."""
+    return run_dot_vote(payload)
 
 
 @command(names.VOTE_RATE, schemas.VoteRate, VOTERS, workshop_lock=False)
 def on_vote_rate(
     db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteRate
 ) -> Result:
-    voter = _voter(db, workshop, info, cmd)
+    voter = voter_for(db, workshop, info, cmd)
     ballot = ballot_service.set_rating(
         db, workshop, voter, cmd.round_id, cmd.goal_id, cmd.axis, cmd.value
     )
@@ -516,7 +497,7 @@ def on_vote_rate(
 def on_vote_rank(
     db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.VoteRank
 ) -> Result:
-    voter = _voter(db, workshop, info, cmd)
+    voter = voter_for(db, workshop, info, cmd)
     ballot = ballot_service.set_ranking(db, workshop, voter, cmd.round_id, cmd.order)
     return _voted(voter, cmd.round_id, ballot)
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import ProcessedCommand
+from ..models.base import utcnow
 from .errors import Conflict
 
 
@@ -34,3 +37,36 @@ def remember_ack(
         )
     )
     session.flush()
+
+
+def previous_acks(
+    session: Session, workshop_id: int, command_ids: Iterable[str]
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """``previous_ack`` for many ids in one query: id → (sender, acknowledgement)."""
+    ids = set(command_ids)
+    if not ids:
+        return {}
+    rows = session.connection().execute(
+        select(
+            ProcessedCommand.command_id, ProcessedCommand.sender, ProcessedCommand.ack_json
+        ).where(ProcessedCommand.workshop_id == workshop_id, ProcessedCommand.command_id.in_(ids))
+    )
+    return {row.command_id: (row.sender, json.loads(row.ack_json)) for row in rows}
+
+
+def remember_acks(
+    session: Session, workshop_id: int, acks: Iterable[tuple[str, str, dict[str, Any]]]
+) -> None:
+    """``remember_ack`` for many (command id, sender, acknowledgement) in one statement."""
+    rows = [
+        {
+            "workshop_id": workshop_id,
+            "command_id": command_id,
+            "sender": sender,
+            "ack_json": json.dumps(ack),
+            "created_at": utcnow(),
+        }
+        for command_id, sender, ack in acks
+    ]
+    if rows:
+        session.connection().execute(ProcessedCommand.__table__.insert(), rows)

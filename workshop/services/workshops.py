@@ -211,13 +211,23 @@ def lock_participant(session: Session, participant_id: int) -> None:
     Two tabs or a double tap of one person then check and change the ballot one after the
     other; other participants are not held up on PostgreSQL.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            update(Participant).where(Participant.id == participant_id).values(id=Participant.id)
-        )
+    lock_participants(session, [participant_id])
+
+
+def lock_participants(session: Session, participant_ids: list[int]) -> None:
+    """``lock_participant`` for several at once, taken in id order so no two callers deadlock."""
+    ids = sorted(set(participant_ids))
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # SQLite has no row locks: the write takes the database's one write lock.
+        table = Participant.__table__
+        connection.execute(table.update().where(table.c.id.in_(ids)).values(id=table.c.id))
     else:
-        session.execute(
-            select(Participant.id).where(Participant.id == participant_id).with_for_update()
+        connection.execute(
+            select(Participant.id)
+            .where(Participant.id.in_(ids))
+            .order_by(Participant.id)
+            .with_for_update()
         )
 
 

@@ -1,0 +1,126 @@
+"""Dot changes applied as one batch (the group commit of a room voting at once)."""
+
+import pytest
+
+from workshop.services import ballots, goals, votes
+from workshop.services.ballots import DotsChange
+from workshop.services.errors import DomainError
+from workshop.services.participants import join_workshop
+from workshop.services.workshops import WorkshopDetails, create_workshop, set_phase
+
+
+@pytest.fixture
+def room(session, workshop):
+    """Four goals, an open dot round (5 dots, at most 3 per goal), a closed one, three voters."""
+    set_phase(session, workshop, "goals")
+    made = [goals.create_goal(session, workshop, f"Ziel {n}")[0] for n in range(4)]
+    set_phase(session, workshop, "vote")
+    closed = votes.create_round(session, workshop, votes.RoundSettings())[0]
+    votes.set_status(session, workshop, closed.id, "open")
+    votes.set_status(session, workshop, closed.id, "closed")
+    settings = votes.RoundSettings(goal_ids=[g.id for g in made[:3]])
+    vote_round = votes.create_round(session, workshop, settings)[0]
+    votes.set_status(session, workshop, vote_round.id, "open")
+    people = [join_workshop(session, workshop)[0] for _ in range(3)]
+    session.commit()
+    return workshop, vote_round, closed, [g.id for g in made], people
+
+
+def codes(outcomes):
+    return [o.code if isinstance(o, DomainError) else o for o in outcomes]
+
+
+def test_changes_apply_in_order_and_a_refused_one_leaves_no_trace(session, room):
+    workshop, vote_round, _, goal_ids, (ann, ben, _) = room
+    r = vote_round.id
+    outcomes = ballots.set_dots_many(
+        session,
+        workshop,
+        [
+            DotsChange(ann, r, goal_ids[0], 3),
+            DotsChange(ann, r, goal_ids[1], 3),  # 6 > 5: refused
+            DotsChange(ben, r, goal_ids[1], 3),  # another voter is not held up
+            DotsChange(ann, r, goal_ids[1], 2),  # sees the 3, not the refused 3
+            DotsChange(ann, r, goal_ids[0], 0),  # takes them back
+            DotsChange(ann, r, goal_ids[2], 3),  # the budget freed above is there
+        ],
+    )
+    assert codes(outcomes) == [
+        {goal_ids[0]: 3},
+        "budget_exceeded",
+        {goal_ids[1]: 3},
+        {goal_ids[0]: 3, goal_ids[1]: 2},
+        {goal_ids[1]: 2},
+        {goal_ids[1]: 2, goal_ids[2]: 3},
+    ]
+    session.commit()
+    assert ballots.ballot(session, vote_round, ann.id) == {goal_ids[1]: 2, goal_ids[2]: 3}
+    assert ballots.ballot(session, vote_round, ben.id) == {goal_ids[1]: 3}
+    assert [(r.goal, r.dots) for r in votes.round_results(session, vote_round)][:2] == [
+        (goal_ids[1], 5),
+        (goal_ids[2], 3),
+    ]
+
+
+def test_every_rule_holds_per_change(session, room):
+    workshop, vote_round, closed, goal_ids, (ann, ben, cem) = room
+    r = vote_round.id
+    outcomes = ballots.set_dots_many(
+        session,
+        workshop,
+        [
+            DotsChange(ann, r, goal_ids[0], -1),
+            DotsChange(ann, r, goal_ids[0], True),
+            DotsChange(ann, r, goal_ids[0], "2"),
+            DotsChange(ann, r, goal_ids[0], 4),
+            DotsChange(ann, r, goal_ids[3], 1),  # not in this round
+            DotsChange(ann, r, 99999, 1),
+            DotsChange(ann, r, True, 1),
+            DotsChange(ann, closed.id, goal_ids[0], 1),
+            DotsChange(ann, 99999, goal_ids[0], 1),
+            DotsChange(ann, True, goal_ids[0], 1),
+            DotsChange(ben, r, goal_ids[0], 1),
+            DotsChange(cem, r, goal_ids[0], 3),
+        ],
+    )
+    assert codes(outcomes) == [
+        "bad_dots",
+        "bad_dots",
+        "bad_dots",
+        "too_many_on_goal",
+        "goal_not_in_round",
+        "goal_not_in_round",
+        "goal_not_in_round",
+        "round_not_open",
+        "round_not_found",
+        "round_not_found",
+        {goal_ids[0]: 1},
+        {goal_ids[0]: 3},
+    ]
+    session.commit()
+    assert ballots.ballot(session, vote_round, ann.id) == {}
+
+
+def test_a_round_of_another_workshop_is_not_found(session, room):
+    _, vote_round, _, goal_ids, (ann, _, _) = room
+    other = create_workshop(session, WorkshopDetails(title="Andere Klausur"))[0]
+    change = DotsChange(ann, vote_round.id, goal_ids[0], 1)
+    assert codes(ballots.set_dots_many(session, other, [change])) == ["round_not_found"]
+
+
+def test_many_changes_to_one_goal_write_one_row(session, room):
+    workshop, vote_round, _, goal_ids, (ann, _, _) = room
+    changes = [DotsChange(ann, vote_round.id, goal_ids[0], n % 4) for n in range(1, 10)]
+    ballots.set_dots_many(session, workshop, changes)
+    session.commit()
+    assert ballots.ballot(session, vote_round, ann.id) == {goal_ids[0]: 1}
+    ballots.set_dots(session, workshop, ann, vote_round.id, goal_ids[0], 2)
+    assert ballots.ballot(session, vote_round, ann.id) == {goal_ids[0]: 2}
+
+
+def test_rows_loaded_before_show_the_new_count(session, room):
+    workshop, vote_round, _, goal_ids, (ann, _, _) = room
+    ballots.set_dots(session, workshop, ann, vote_round.id, goal_ids[0], 1)
+    assert ballots.ballot(session, vote_round, ann.id) == {goal_ids[0]: 1}  # now in the session
+    ballots.set_dots(session, workshop, ann, vote_round.id, goal_ids[0], 3)
+    assert ballots.ballot(session, vote_round, ann.id) == {goal_ids[0]: 3}

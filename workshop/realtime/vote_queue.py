@@ -1,0 +1,273 @@
+"""Group commit of dot votes: a room voting at once costs one transaction per batch, not per vote.
+
+A vote's handler checks what needs no database (role, payload, workshop), queues the vote and
+waits. One worker per app takes what has queued, applies it in one transaction (the voters
+locked together, the rules checked vote by vote in arrival order, ``ballots.set_dots_many``),
+stores every acknowledgement with it and commits; only then are the handlers woken to answer.
+So an acknowledged vote is committed, and a resent one is answered from its stored
+acknowledgement, exactly like any other command (``commands.run_command``). Under load the
+batches grow by themselves: what arrives while one batch is written goes into the next. If a
+batch fails as a whole (a command id stored by another process meanwhile, a database error),
+its votes are applied one by one so that one vote cannot take the others down with it.
+docs/performance.md has the figures.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..extensions import socketio
+from ..models import Participant, Workshop
+from ..schemas import commands as schemas
+from ..services import ballots as ballot_service
+from ..services import participants as participant_service
+from ..services import stand_ins as stand_in_service
+from ..services.commands import previous_ack, previous_acks, remember_acks
+from ..services.errors import Conflict, DomainError, Forbidden, NotFound
+from . import events as names
+from .commands import (
+    ConnectionInfo,
+    check_still_allowed,
+    connection_info,
+    domain_ack,
+    error_ack,
+    log_command,
+    parse_payload,
+)
+from .rooms import participant_room
+from .tallies import schedule
+
+log = logging.getLogger("workshop.commands")
+
+#: Who may change a ballot: a phone its own, the moderator a proxy's or paper ballot's.
+VOTERS = ("participant", "moderator")
+#: Seconds the worker lets a burst gather after the first vote before it writes.
+GATHER = 0.002
+#: Most votes in one transaction.
+MAX_BATCH = 500
+#: Seconds an idle worker stays before it ends (the next vote starts a new one).
+IDLE = 10.0
+#: Seconds a handler waits for its batch; then the phone is told to try again (a resend with
+#: the same id is answered from the stored acknowledgement if the vote did commit).
+WAIT = 30.0
+
+
+def voter_for(
+    db: Session, workshop: Workshop, info: ConnectionInfo, cmd: schemas.Vote
+) -> Participant:
+    """Who a ballot change is for: the phone's own participant, or the moderator's stand-in."""
+    if info.role == "moderator":
+        return stand_in_service.get_stand_in(db, workshop, cmd.voter_id)
+    if cmd.voter_id is not None:
+        raise Forbidden("not_allowed")
+    return participant_service.get_participant(db, workshop, info.participant_id)
+
+
+def after_vote(voter: Participant, data: dict) -> None:
+    """After the commit: the voter's other tabs get their ballot, the round's aggregates follow."""
+    if voter.kind == "phone":  # stand-ins have only the moderator's ack
+        socketio.emit(names.BALLOT_CHANGED, data, to=participant_room(voter.id))
+    schedule(current_app._get_current_object(), data["round_id"])  # type: ignore[attr-defined]
+
+
+@dataclass(eq=False)
+class _Vote:
+    """A queued vote and, once its batch committed or failed, its answer."""
+
+    info: ConnectionInfo
+    cmd: schemas.VoteDots
+    done: threading.Event = field(default_factory=threading.Event)
+    ack: dict | None = None
+    error: DomainError | None = None
+    #: Set when this vote changed a ballot (not for a replay): who voted, for ``after_vote``.
+    voter: Participant | None = None
+    #: The same command again in the same batch (a double send): they get this vote's answer.
+    duplicates: list[_Vote] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.ack, self.error, self.voter, self.duplicates = None, None, None, []
+
+
+class DotVoteQueue:
+    """The votes of one app waiting for their transaction, and the worker that writes them."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._waiting: list[_Vote] = []
+        self._wake = threading.Event()
+        self._running = False
+
+    def submit(self, info: ConnectionInfo, cmd: schemas.VoteDots) -> _Vote:
+        """Queue a vote and wait until its batch is done (or ``WAIT`` runs out)."""
+        vote = _Vote(info, cmd)
+        with self._lock:
+            self._waiting.append(vote)
+            self._wake.set()
+            start = not self._running
+            self._running = True
+        if start:
+            socketio.start_background_task(self._work)
+        vote.done.wait(WAIT)
+        return vote
+
+    def _next_batch(self) -> list[_Vote] | None:
+        """Wait for votes; None when the worker has been idle for ``IDLE`` seconds."""
+        while not self._wake.wait(IDLE):
+            with self._lock:
+                if not self._waiting:
+                    self._running = False
+                    return None
+        socketio.sleep(GATHER)
+        with self._lock:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            if not self._waiting:
+                self._wake.clear()
+        return batch
+
+    def _work(self) -> None:
+        with self.app.app_context():
+            while (batch := self._next_batch()) is not None:
+                by_workshop: dict[int, list[_Vote]] = defaultdict(list)
+                for vote in batch:
+                    by_workshop[vote.info.workshop_id].append(vote)
+                for votes in by_workshop.values():
+                    try:
+                        self._commit(votes)
+                    finally:
+                        for vote in votes:
+                            vote.done.set()
+
+    def _commit(self, votes: list[_Vote]) -> None:
+        """Apply ``votes`` (one workshop's) in one transaction, or one by one if that fails."""
+        database = self.app.extensions["workshop_db"]
+        try:
+            with database.sessionmaker() as db:
+                _apply(db, votes)
+                db.commit()
+        except Exception as error:
+            for vote in votes:
+                vote.reset()
+            if len(votes) > 1:
+                for vote in votes:
+                    self._commit([vote])
+                return
+            self._answer_failed(votes[0], error)
+            return
+        for vote in votes:
+            if vote.voter is not None and vote.ack is not None:
+                after_vote(vote.voter, vote.ack["data"])
+
+    def _answer_failed(self, vote: _Vote, error: Exception) -> None:
+        """A lone vote failed: a resend that another process stored first gets that answer."""
+        if isinstance(error, IntegrityError):
+            database = self.app.extensions["workshop_db"]
+            with database.sessionmaker() as db:
+                try:
+                    vote.ack = previous_ack(
+                        db, vote.info.workshop_id, vote.cmd.id, vote.info.sender
+                    )
+                except DomainError as refused:
+                    vote.error = refused
+            if vote.ack is not None or vote.error is not None:
+                return
+        log.error("vote.dots failed", exc_info=error)
+
+
+def _apply(db: Session, votes: list[_Vote]) -> None:
+    """Check, replay or apply each vote, in order; set each one's answer (not yet committed)."""
+    workshop = db.get(Workshop, votes[0].info.workshop_id)
+    if workshop is None:
+        for vote in votes:
+            vote.error = NotFound("workshop_not_found")
+        return
+    # Load every sender and voter at once; the checks below then find them in the session.
+    ids = {v.info.participant_id for v in votes} | {v.cmd.voter_id for v in votes}
+    ids.discard(None)
+    # (held in a variable: the session keeps only weak references to what it loaded).
+    _people = db.scalars(select(Participant).where(Participant.id.in_(ids))).all()
+    earlier = previous_acks(db, workshop.id, (v.cmd.id for v in votes))
+    first_of: dict[str, _Vote] = {}
+    changes: list[tuple[_Vote, ballot_service.DotsChange]] = []
+    for vote in votes:
+        info, cmd = vote.info, vote.cmd
+        try:
+            check_still_allowed(db, workshop, info)
+            if cmd.id in earlier:
+                sender, ack = earlier[cmd.id]
+                if sender != info.sender:
+                    raise Conflict("command_id_taken", fields=["id"])
+                vote.ack = ack
+            elif cmd.id in first_of:
+                first_of[cmd.id].duplicates.append(vote)
+            else:
+                first_of[cmd.id] = vote
+                voter = voter_for(db, workshop, info, cmd)
+                changes.append(
+                    (vote, ballot_service.DotsChange(voter, cmd.round_id, cmd.goal_id, cmd.dots))
+                )
+        except DomainError as error:
+            vote.error = error
+    outcomes = ballot_service.set_dots_many(db, workshop, [change for _, change in changes])
+    stored: list[tuple[str, str, dict[str, Any]]] = []
+    for (vote, change), outcome in zip(changes, outcomes, strict=True):
+        if isinstance(outcome, DomainError):
+            vote.error = outcome
+        else:
+            data = {"round_id": vote.cmd.round_id, "voter_id": change.voter.id, "ballot": outcome}
+            vote.ack, vote.voter = {"ok": True, "data": data}, change.voter
+            stored.append((vote.cmd.id, vote.info.sender, vote.ack))
+    remember_acks(db, workshop.id, stored)
+    for first in first_of.values():
+        for duplicate in first.duplicates:
+            if duplicate.info.sender != first.info.sender:
+                duplicate.error = Conflict("command_id_taken", fields=["id"])
+            else:
+                duplicate.ack, duplicate.error = first.ack, first.error
+
+
+def queue_for(app: Flask) -> DotVoteQueue:
+    """The app's vote queue (made with the app, see ``init_app``)."""
+    return app.extensions["dot_vote_queue"]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["dot_vote_queue"] = DotVoteQueue(app)
+
+
+def run_dot_vote(payload: Any) -> dict:
+    """The ``vote.dots`` handler: check without the database, queue, answer after the commit."""
+    started = time.perf_counter()
+    info = connection_info()
+    if info is None:
+        return error_ack("not_joined", "forbidden")
+    g.workshop_language = info.language
+    outcome = "ok"
+    try:
+        if info.role not in VOTERS:
+            raise Forbidden("not_allowed")
+        cmd = parse_payload(schemas.VoteDots, payload)
+        if cmd.workshop != info.workshop_id:
+            raise Forbidden("wrong_workshop", fields=["workshop"])
+        vote = queue_for(current_app).submit(info, cmd)  # type: ignore[arg-type]
+        if vote.error is not None:
+            raise vote.error
+        if vote.ack is None:
+            outcome = "internal_error"
+            return error_ack("internal_error", "error")
+        return vote.ack
+    except DomainError as error:
+        outcome = error.code
+        return domain_ack(error)
+    finally:
+        log_command(info, names.VOTE_DOTS, outcome, started)
