@@ -124,3 +124,30 @@ def test_rows_loaded_before_show_the_new_count(session, room):
     assert ballots.ballot(session, vote_round, ann.id) == {goal_ids[0]: 1}  # now in the session
     ballots.set_dots(session, workshop, ann, vote_round.id, goal_ids[0], 3)
     assert ballots.ballot(session, vote_round, ann.id) == {goal_ids[0]: 3}
+
+
+def test_the_tally_sums_the_stored_ballots(session, room):
+    """Three voters, one empty ballot: dots summed, ranks shared, the share of voters per goal."""
+    workshop, vote_round, _, goal_ids, people = room
+    a, b, c = goal_ids[:3]
+    dee = join_workshop(session, workshop)[0]
+    r = vote_round.id
+    ballots.set_dots_many(
+        session,
+        workshop,
+        [
+            DotsChange(people[0], r, a, 3),
+            DotsChange(people[0], r, b, 2),
+            DotsChange(people[1], r, b, 3),
+            DotsChange(people[1], r, c, 2),
+            DotsChange(people[2], r, a, 2),
+            DotsChange(people[2], r, c, 3),
+            DotsChange(dee, r, a, 1),
+            DotsChange(dee, r, a, 0),  # took it back: no vote
+        ],
+    )
+    session.commit()
+    results = votes.round_results(session, vote_round)
+    assert [(x.goal, x.dots, x.rank) for x in results] == [(a, 5, 1), (b, 5, 1), (c, 5, 1)]
+    assert [x.voter_share for x in results] == pytest.approx([2 / 3] * 3)
+    assert votes.turnout(session, workshop, vote_round).voted == 3

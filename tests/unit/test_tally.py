@@ -3,8 +3,8 @@ import pytest
 from workshop.services.tally import (
     competition_ranks,
     quadrant,
+    rank_dots,
     tally_borda,
-    tally_dots,
     tally_matrix,
 )
 
@@ -15,27 +15,25 @@ def test_ties_share_a_rank_and_the_next_rank_is_skipped():
     assert competition_ranks({}) == {}
 
 
-def test_dots_are_summed_ranked_and_shared_by_voters():
-    ballots = [{"A": 3, "B": 2}, {"B": 3, "C": 2}, {"A": 2, "C": 3}, {}]
-    results = tally_dots(["A", "B", "C", "D"], ballots)
+def test_dot_totals_are_ranked_and_shared_by_voters():
+    results = rank_dots(["A", "B", "C", "D"], {"A": 5, "B": 5, "C": 5}, {"A": 2, "B": 2}, 3)
     assert [(r.goal, r.dots, r.rank) for r in results] == [
         ("A", 5, 1),
         ("B", 5, 1),
         ("C", 5, 1),
         ("D", 0, 4),
     ]
-    # Three people voted (the empty ballot is no vote); two of them gave A a dot.
     assert results[0].voter_share == pytest.approx(2 / 3)
     assert results[-1].voter_share == 0
 
 
-def test_dots_on_goals_outside_the_round_are_ignored():
-    results = tally_dots(["A"], [{"A": 1, "Z": 5}])
+def test_totals_of_goals_outside_the_round_are_ignored():
+    results = rank_dots(["A"], {"A": 1, "Z": 5}, {"A": 1, "Z": 1}, 1)
     assert [(r.goal, r.dots) for r in results] == [("A", 1)]
 
 
-def test_no_ballots_give_zero_everywhere():
-    results = tally_dots(["A", "B"], [])
+def test_no_votes_give_zero_everywhere():
+    results = rank_dots(["A", "B"], {}, {}, 0)
     assert [(r.dots, r.rank, r.voter_share) for r in results] == [(0, 1, 0.0), (0, 1, 0.0)]
 
 

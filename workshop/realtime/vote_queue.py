@@ -51,8 +51,6 @@ log = logging.getLogger("workshop.commands")
 
 #: Who may change a ballot: a phone its own, the moderator a proxy's or paper ballot's.
 VOTERS = ("participant", "moderator")
-#: Seconds the worker lets a burst gather after the first vote before it writes.
-GATHER = 0.002
 #: Most votes in one transaction.
 MAX_BATCH = 500
 #: Seconds an idle worker stays before it ends (the next vote starts a new one).
@@ -128,7 +126,9 @@ class DotVoteQueue:
                 if not self._waiting:
                     self._running = False
                     return None
-        socketio.sleep(GATHER)
+        # Let the other green threads run first: the handlers woken by the last batch answer
+        # their phones, and what has arrived meanwhile is queued for this one.
+        socketio.sleep(0)
         with self._lock:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             if not self._waiting:
@@ -147,6 +147,10 @@ class DotVoteQueue:
                     finally:
                         for vote in votes:
                             vote.done.set()
+                    # The acknowledgements first (above), then the pushes they cause.
+                    for vote in votes:
+                        if vote.voter is not None and vote.ack is not None:
+                            after_vote(vote.voter, vote.ack["data"])
 
     def _commit(self, votes: list[_Vote]) -> None:
         """Apply ``votes`` (one workshop's) in one transaction, or one by one if that fails."""
@@ -163,10 +167,6 @@ class DotVoteQueue:
                     self._commit([vote])
                 return
             self._answer_failed(votes[0], error)
-            return
-        for vote in votes:
-            if vote.voter is not None and vote.ack is not None:
-                after_vote(vote.voter, vote.ack["data"])
 
     def _answer_failed(self, vote: _Vote, error: Exception) -> None:
         """A lone vote failed: a resend that another process stored first gets that answer."""

@@ -32,22 +32,21 @@ class DotResult:
     voter_share: float
 
 
-def tally_dots(goals: Sequence[Key], ballots: Iterable[Mapping[Key, int]]) -> list[DotResult]:
-    """Sum dot ballots (one mapping goal → dots per voter); best first, ties share a rank."""
-    totals = {goal: 0 for goal in goals}
-    supporters = {goal: 0 for goal in goals}
-    voters = 0
-    for ballot in ballots:
-        counted = False
-        for goal, dots in ballot.items():
-            if goal in totals and dots > 0:
-                totals[goal] += dots
-                supporters[goal] += 1
-                counted = True
-        voters += counted
+def rank_dots(
+    goals: Sequence[Key], totals: Mapping[Key, int], supporters: Mapping[Key, int], voters: int
+) -> list[DotResult]:
+    """Rank the dot totals of ``goals``, best first, ties sharing a rank.
+
+    The database sums the ballots (a big room's tally is pushed several times a second):
+    ``totals`` are the dots per goal, ``supporters`` the voters who gave a goal any dot, and
+    ``voters`` those who gave any dot at all.
+    """
+    totals = {goal: totals.get(goal, 0) for goal in goals}
     ranks = competition_ranks(totals)
     results = [
-        DotResult(goal, totals[goal], ranks[goal], supporters[goal] / voters if voters else 0.0)
+        DotResult(
+            goal, totals[goal], ranks[goal], supporters.get(goal, 0) / voters if voters else 0.0
+        )
         for goal in goals
     ]
     return sorted(results, key=lambda r: (r.rank, goals.index(r.goal)))

@@ -28,7 +28,7 @@ from .errors import Conflict, Invalid
 from .events import DomainEvent, RoundChanged, WallChanged
 from .goals import get_goal, goals
 from .lookup import get_owned, in_order, next_position
-from .tally import BordaResult, DotResult, MatrixResult, tally_borda, tally_dots, tally_matrix
+from .tally import BordaResult, DotResult, MatrixResult, rank_dots, tally_borda, tally_matrix
 from .text import clean_text
 from .workshops import bump_version
 
@@ -247,14 +247,21 @@ def round_results(session: Session, vote_round: VoteRound) -> list[Result]:
         ):
             rankings.setdefault(participant_id, []).append(goal_id)
         return tally_borda(goal_ids, rankings.values())
-    ballots: dict[int, dict[int, int]] = {}
-    for participant_id, goal_id, dots in session.execute(
-        select(DotVote.participant_id, DotVote.goal_id, DotVote.dots).where(
-            DotVote.round_id == vote_round.id
-        )
+    # Summed by the database: the tally of a big room is pushed several times a second.
+    counted = (
+        DotVote.round_id == vote_round.id,
+        DotVote.goal_id.in_(goal_ids),
+        DotVote.dots > 0,
+    )
+    totals, supporters = {}, {}
+    for goal_id, dots, voters in session.execute(
+        select(DotVote.goal_id, func.sum(DotVote.dots), func.count())
+        .where(*counted)
+        .group_by(DotVote.goal_id)
     ):
-        ballots.setdefault(participant_id, {})[goal_id] = dots
-    return tally_dots(goal_ids, ballots.values())
+        totals[goal_id], supporters[goal_id] = int(dots), voters
+    voters = session.scalar(select(func.count(distinct(DotVote.participant_id))).where(*counted))
+    return rank_dots(goal_ids, totals, supporters, voters or 0)
 
 
 def rounds(session: Session, workshop: Workshop) -> list[VoteRound]:

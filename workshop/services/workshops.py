@@ -219,9 +219,10 @@ def lock_participants(session: Session, participant_ids: list[int]) -> None:
     ids = sorted(set(participant_ids))
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        # SQLite has no row locks: the write takes the database's one write lock.
+        # SQLite has no row locks: any write takes the database's one write lock. (Not by
+        # setting the id to itself: that makes SQLite check every table that refers to it.)
         table = Participant.__table__
-        connection.execute(table.update().where(table.c.id.in_(ids)).values(id=table.c.id))
+        connection.execute(table.update().where(table.c.id.in_(ids)).values(done=table.c.done))
     else:
         connection.execute(
             select(Participant.id)
