@@ -69,6 +69,9 @@ def app_config(database_url) -> dict[str, Any]:
         "HEARTBEAT": False,
         "AUTO_MIGRATE": POSTGRES_URL is None,
         "TESTING": True,
+        # One test client is one address: tests that probe many forbidden pages would trip the
+        # guessing limit. tests/web/test_rate_limits.py switches the limits on.
+        "RATE_LIMITS": False,
     }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
 from .db import Database, close_session, upgrade_database
@@ -89,7 +90,7 @@ def _configure_extensions(app: Flask) -> None:
 
 
 def _configure_web(app: Flask) -> None:
-    from .web import errors, security
+    from .web import errors, limits, security
     from .web.admin import bp as admin_bp
     from .web.exports import bp as exports_bp
     from .web.follow_up import bp as follow_up_bp
@@ -101,6 +102,12 @@ def _configure_web(app: Flask) -> None:
 
     security.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx: the client's address and scheme come from the proxy's headers. Wraps
+        # Socket.IO's middleware too, so both see the same client.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "de")
     for blueprint in (
         main_bp,

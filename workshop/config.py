@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
 #: Every setting the app reads, its default and a one-line meaning (the README table mirrors it).
@@ -25,6 +27,12 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "CARD_RATE_LIMIT": "10/60",  # at most 10 cards per participant per 60 seconds
     "RETENTION_DAYS": 0,  # delete workshops closed this many days ago (python -m workshop purge)
+    "RATE_LIMITS": True,  # false only for load tests from one address
+    "RATE_LIMIT_GUESSES": "30/minute;300/hour",  # failed code or link look-ups per address
+    "RATE_LIMIT_JOIN": "120/minute",  # joins per address (a venue router is one address)
+    "RATE_LIMIT_PASSWORD": "10/minute;50/hour",  # wrong admin passwords per address
+    "RATE_LIMIT_STORAGE": None,  # None: the message queue's Redis, else memory
+    "PROXY_COUNT": 0,  # reverse proxies in front whose X-Forwarded-* headers are trusted
 }
 
 #: Settings that are read from the environment, with their type.
@@ -42,6 +50,12 @@ _ENV_TYPES: dict[str, type] = {
     "SESSION_COOKIE_SECURE": bool,
     "CARD_RATE_LIMIT": str,
     "RETENTION_DAYS": int,
+    "RATE_LIMITS": bool,
+    "RATE_LIMIT_GUESSES": str,
+    "RATE_LIMIT_JOIN": str,
+    "RATE_LIMIT_PASSWORD": str,
+    "RATE_LIMIT_STORAGE": str,
+    "PROXY_COUNT": int,
 }
 
 
@@ -94,6 +108,26 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     retention = config["RETENTION_DAYS"]
     if isinstance(retention, bool) or not isinstance(retention, int) or retention < 0:
         raise ConfigError("RETENTION_DAYS must be a whole number of days (0 switches it off)")
+
+    for name in ("RATE_LIMIT_GUESSES", "RATE_LIMIT_JOIN", "RATE_LIMIT_PASSWORD"):
+        try:
+            parse_many(str(config[name]))
+        except ValueError:
+            raise ConfigError(f"{name} must look like 30/minute or 30/minute;300/hour") from None
+    storage = config.get("RATE_LIMIT_STORAGE")
+    if storage and not storage.startswith(("memory://", "redis://", "rediss://")):
+        raise ConfigError("RATE_LIMIT_STORAGE must be memory:// or a redis:// URL")
+    proxies = config["PROXY_COUNT"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or not 0 <= proxies <= 5:
+        raise ConfigError("PROXY_COUNT must be a whole number from 0 to 5")
+    if (
+        public_url
+        and public_url.startswith("https://")
+        and "SESSION_COOKIE_SECURE" not in (overrides or {})
+        and not os.environ.get("SESSION_COOKIE_SECURE")
+    ):
+        # Served over TLS: the cookie that says who someone is never travels unencrypted.
+        config["SESSION_COOKIE_SECURE"] = True
 
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     if not config.get("DATABASE_URL"):

@@ -46,7 +46,7 @@ def test_a_wrong_password_is_refused(client, make_workshop):
     make_workshop(title="Klausur Übergang")
     token = csrf_of(client, "/admin/")
     response = client.post("/admin/sign-in", data={"csrf_token": token, "admin_password": "rate"})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Das Passwort ist falsch." in text_of(response)
     assert "Klausur Übergang" not in text_of(client.get("/admin/"))
 

@@ -74,7 +74,7 @@ def test_admin_password_protects_creating(app_config, tmp_path):
     client = app.test_client()
     assert 'name="admin_password"' in client.get("/new").get_data(as_text=True)
     response = create(client, admin_password="falsch")
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Das Passwort ist falsch." in response.get_data(as_text=True)
     assert create(client, admin_password="geheim").status_code == 200
 

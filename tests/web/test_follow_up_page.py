@@ -76,7 +76,7 @@ def test_admin_password_is_asked_when_set(app_config, tmp_path):
         path = f"/w/{previous.join_code}/moderate/next"
         assert 'name="admin_password"' in browser.get(path).get_data(as_text=True)
         wrong = prepare(browser, previous, admin_password="falsch")
-        assert wrong.status_code == 400
+        assert wrong.status_code == 403
         assert "Das Passwort ist falsch." in wrong.get_data(as_text=True)
         assert prepare(browser, previous, admin_password="geheim").status_code == 200
         assert db.query(Workshop).count() == 2

@@ -150,7 +150,7 @@ def test_admin_password_protects_the_restore(app_config, tmp_path, db, backup_fi
     client = app.test_client()
     assert 'name="admin_password"' in client.get("/restore").get_data(as_text=True)
     response = upload(client, backup_file, admin_password="falsch")
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Das Passwort ist falsch." in response.get_data(as_text=True)
     assert count(db, Workshop) == 1
     assert upload(client, backup_file, admin_password="geheim").status_code == 200

@@ -1,7 +1,6 @@
 """The coordination office's overview behind ADMIN_PASSWORD: every workshop, archive, delete.
 
-Rate limiting of password guesses is left to issue 7 (until then: a long password, and a
-reverse proxy's limit in front of ``POST /admin/sign-in``).
+Wrong passwords are rate limited per address (``RATE_LIMIT_PASSWORD``, web/limits.py).
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from ..services import retention
 from ..services.views import ROLES
 from ..services.workshops import get_workshop
 from .admin_auth import admin_password, is_admin, password_matches, sign_in_admin, sign_out_admin
+from .limits import limit_passwords
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
@@ -53,12 +53,13 @@ def overview():
 
 
 @bp.post("/sign-in")
+@limit_passwords
 def sign_in():
     """Check the admin password and remember the sign-in in this browser's session."""
     if admin_password() is None:
         return _sign_in_page(status=403)
     if not password_matches(request.form.get("admin_password", "")):
-        return _sign_in_page(message_for("bad_password"), 400)
+        return _sign_in_page(message_for("bad_password"), 403)
     sign_in_admin()
     return redirect(url_for("admin.overview"))
 

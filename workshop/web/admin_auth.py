@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import current_app, session
+from flask import current_app, request, session
 
 SESSION_KEY = "admin"
 
@@ -32,6 +32,16 @@ def password_matches(given: str) -> bool:
     if password is None:
         return False
     return hmac.compare_digest(given.encode(), password.encode())
+
+
+def form_password_ok() -> bool:
+    """Creating or restoring a workshop: the form's ``admin_password`` matches, or none is set.
+
+    A wrong one is answered with 403, which the password rate limit counts (web/limits.py).
+    """
+    if admin_password() is None:
+        return True
+    return password_matches(request.form.get("admin_password", ""))
 
 
 def is_admin() -> bool:

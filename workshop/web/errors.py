@@ -30,6 +30,10 @@ def _http_error(error: HTTPException):
         message = gettext("The request is too large.")
     elif error.code == 405:
         message = gettext("This action is not possible here.")
+    elif error.code == 429:
+        message = gettext(
+            "Too many attempts from this network. Please wait a few minutes and try again."
+        )
     else:
         message = gettext("The request could not be handled.")
     return _page(message, error.code or 500)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint, current_app, render_template, request
 
 from ..db import get_session
@@ -15,30 +13,24 @@ from ..services.plans import plannable_goals
 from .access import (
     require_moderator,
 )
+from .admin_auth import form_password_ok
 from .forms import details_from_form
+from .limits import limit_passwords
 from .pages import created_page, load_workshop
 
 bp = Blueprint("follow_up", __name__)
 
 
-def _password_ok() -> bool:
-    """Creating a workshop needs ADMIN_PASSWORD when it is set, also from an existing one."""
-    expected = current_app.config.get("ADMIN_PASSWORD")
-    if not expected:
-        return True
-    given = request.form.get("admin_password", "")
-    return hmac.compare_digest(given.encode(), expected.encode())
-
-
 @bp.route("/w/<code>/moderate/next", methods=["GET", "POST"])
+@limit_passwords
 def prepare(code: str):
     """Ask for the next retreat's details, then create it and show its links once."""
     previous = load_workshop(code)
     require_moderator(previous)
     if request.method == "GET":
         return _form(previous, {"language": previous.language}, None, [])
-    if not _password_ok():
-        return _form(previous, request.form, message_for("bad_password"), ["admin_password"])
+    if not form_password_ok():
+        return _form(previous, request.form, message_for("bad_password"), ["admin_password"], 403)
     db = get_session()
     try:
         workshop, token = follow_up_service.create_follow_up(
@@ -51,7 +43,9 @@ def prepare(code: str):
     return created_page(workshop, token)
 
 
-def _form(previous: Workshop, form, error: str | None, fields: list[str]):
+def _form(
+    previous: Workshop, form, error: str | None, fields: list[str], status: int | None = None
+):
     return (
         render_template(
             "moderate/follow_up.html",
@@ -62,5 +56,5 @@ def _form(previous: Workshop, form, error: str | None, fields: list[str]):
             error=error,
             error_fields=fields,
         ),
-        200 if error is None else 400,
+        status or (200 if error is None else 400),
     )

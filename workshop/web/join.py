@@ -10,6 +10,7 @@ from ..realtime.broadcast import publish
 from ..services.errors import DomainError
 from ..services.participants import join_workshop
 from .access import current_participant, remember_participant
+from .limits import limit_joins
 from .pages import load_workshop, page_config
 
 bp = Blueprint("join", __name__)
@@ -29,6 +30,7 @@ def join_form(code: str):
 
 
 @bp.post("/j/<code>")
+@limit_joins
 def join(code: str):
     """Join the workshop and keep the identity in the signed cookie."""
     workshop = load_workshop(code)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
-
 from flask import (
     Blueprint,
     current_app,
@@ -21,7 +19,9 @@ from ..models import LANGUAGES
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError
 from ..services.templates import TEMPLATES
+from .admin_auth import form_password_ok
 from .forms import details_from_form
+from .limits import limit_passwords
 from .pages import created_page
 
 bp = Blueprint("main", __name__)
@@ -45,16 +45,15 @@ def enter_code():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@limit_passwords
 def new_workshop():
     """Create a workshop from a template (asks for ADMIN_PASSWORD when it is set)."""
     needs_password = bool(current_app.config.get("ADMIN_PASSWORD"))
     form = request.form if request.method == "POST" else {}
     if request.method == "GET":
         return _new_form(needs_password, form, None, [])
-    if needs_password:
-        given = request.form.get("admin_password", "")
-        if not hmac.compare_digest(given.encode(), current_app.config["ADMIN_PASSWORD"].encode()):
-            return _new_form(needs_password, form, message_for("bad_password"), ["admin_password"])
+    if not form_password_ok():
+        return _new_form(needs_password, form, message_for("bad_password"), ["admin_password"], 403)
     db = get_session()
     try:
         details = details_from_form(request.form)
@@ -68,8 +67,10 @@ def new_workshop():
     return created_page(workshop, token)
 
 
-def _new_form(needs_password: bool, form, error: str | None, fields: list[str]):
-    status = 200 if error is None else 400
+def _new_form(
+    needs_password: bool, form, error: str | None, fields: list[str], status: int | None = None
+):
+    status = status or (200 if error is None else 400)
     return (
         render_template(
             "main/new.html",

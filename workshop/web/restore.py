@@ -3,8 +3,6 @@ ADMIN_PASSWORD when it is set (or the coordination office's sign-in)."""
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -12,7 +10,8 @@ from ..db import get_session
 from ..exports.backup import load_backup, restore_backup
 from ..i18n import error_message, message_for
 from ..services.errors import DomainError
-from .admin_auth import is_admin
+from .admin_auth import form_password_ok, is_admin
+from .limits import limit_passwords
 from .pages import created_page
 
 bp = Blueprint("restore", __name__, url_prefix="/restore")
@@ -51,13 +50,11 @@ def form():
 
 
 @bp.post("")
+@limit_passwords
 def upload():
     """Restore the uploaded backup as a new workshop and show its links once."""
-    if _needs_password():
-        given = request.form.get("admin_password", "")
-        expected = current_app.config["ADMIN_PASSWORD"]
-        if not hmac.compare_digest(given.encode(), expected.encode()):
-            return _form(message_for("bad_password"), ("admin_password",), 400)
+    if _needs_password() and not form_password_ok():
+        return _form(message_for("bad_password"), ("admin_password",), 403)
     upload = request.files.get("backup")
     if upload is None or not upload.filename:
         return _form(message_for("backup_no_file"), ("backup",), 400)
