@@ -90,6 +90,7 @@ def _configure_extensions(app: Flask) -> None:
 
 
 def _configure_web(app: Flask) -> None:
+    from . import metrics
     from .web import errors, limits, security
     from .web.admin import bp as admin_bp
     from .web.exports import bp as exports_bp
@@ -103,6 +104,7 @@ def _configure_web(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     limits.init_app(app)
+    metrics.init_app(app)
     if app.config["PROXY_COUNT"]:
         # Behind nginx: the client's address and scheme come from the proxy's headers. Wraps
         # Socket.IO's middleware too, so both see the same client.

@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_PASSWORD": "10/minute;50/hour",  # wrong admin passwords per address
     "RATE_LIMIT_STORAGE": None,  # None: the message queue's Redis, else memory
     "PROXY_COUNT": 0,  # reverse proxies in front whose X-Forwarded-* headers are trusted
+    "METRICS": False,  # serve /metrics in the Prometheus format (keep it off the internet)
 }
 
 #: Settings that are read from the environment, with their type.
@@ -56,6 +57,7 @@ _ENV_TYPES: dict[str, type] = {
     "RATE_LIMIT_PASSWORD": str,
     "RATE_LIMIT_STORAGE": str,
     "PROXY_COUNT": int,
+    "METRICS": bool,
 }
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ..db import get_session
 from ..extensions import socketio
 from ..i18n import error_message, message_for
+from ..metrics import record_command
 from ..models import Workshop
 from ..services import workshops as workshop_service
 from ..services.commands import previous_ack, remember_ack
@@ -86,15 +87,20 @@ def domain_ack(error: DomainError) -> dict:
 
 
 def log_command(info: ConnectionInfo, event: str, outcome: str, started: float) -> None:
-    """One log line per command: who (by role only), what, how it ended and how long it took."""
+    """One log line per command: who (by role only), what, how it ended and how long it took.
+
+    The same goes into the metrics (``/metrics``), without the workshop.
+    """
+    seconds = time.perf_counter() - started
     log.info(
         "workshop=%s role=%s event=%s outcome=%s ms=%.1f",
         info.workshop_id,
         info.role,
         event,
         outcome,
-        (time.perf_counter() - started) * 1000,
+        seconds * 1000,
     )
+    record_command(event, info.role, outcome, seconds)
 
 
 def check_still_allowed(db: Session, workshop: Workshop, info: ConnectionInfo) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..db import get_session
 from ..extensions import socketio
 from ..i18n import message_for, select_locale
+from ..metrics import connection_closed, connection_opened
 from ..models import Participant, Workshop
 from ..schemas import commands as schemas
 from ..services import ballots as ballot_service
@@ -115,6 +116,7 @@ def on_connect(auth: Any = None) -> None:
         participant_id=info.participant_id,
     )
     db.commit()
+    connection_opened(role)
     emit(names.SNAPSHOT, _snapshot(workshop, info))
     if role == "participant":
         publish_presence(workshop.id)
@@ -127,6 +129,8 @@ def on_disconnect(*_args: Any) -> None:
     workshop_id = presence.remove_connection(db, request.sid)  # type: ignore[attr-defined]
     db.commit()
     info = connection_info()
+    if info is not None:
+        connection_closed(info.role)
     if workshop_id is not None and info is not None and info.role == "participant":
         publish_presence(workshop_id)
 
