@@ -8,16 +8,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .console import admin, backup, export
+from .console import admin, backup, database, export
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m workshop",
-        description="Export, back up, restore and clean up workshops.",
+        description="Export, back up, restore and clean up workshops; migrate the database.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (export, backup, admin):
+    for module in (export, backup, admin, database):
         module.register(commands)
     return parser
 

@@ -64,9 +64,7 @@ def serve(host: str, port: int, async_mode: str, demo: bool = False) -> int:
     """Build the app and serve it until interrupted."""
     from . import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # Request logs would contain secret moderator links (/m/<token>) and phones' addresses.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    configure_logging()
     overrides: dict[str, object] = {"ASYNC_MODE": async_mode, "HOST": host, "PORT": port}
     address = lan_address()
     if address and host in ("0.0.0.0", "::"):
@@ -86,6 +84,13 @@ def serve(host: str, port: int, async_mode: str, demo: bool = False) -> int:
     run_server(socketio, app, host, port, async_mode)
     print("workshop beendet / stopped", flush=True)
     return 0
+
+
+def configure_logging() -> None:
+    """One line per command (workshop, role, event, outcome, duration) and every error."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Request logs would contain secret moderator links (/m/<token>) and phones' addresses.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def run_server(server: SocketIO, app: Flask, host: str, port: int, async_mode: str) -> None:
