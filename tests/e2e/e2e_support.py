@@ -50,7 +50,12 @@ class Server:
         }
         self.log = instance / "server.log"
         instance.mkdir(parents=True, exist_ok=True)
+        self._env = env
+        self._async_mode = async_mode
         self._log_file = self.log.open("w")
+        self._start()
+
+    def _start(self) -> None:
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -60,14 +65,20 @@ class Server:
                 "--port",
                 str(self.port),
                 "--async-mode",
-                async_mode,
+                self._async_mode,
             ],
-            env=env,
+            env=self._env,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
         )
         self._wait()
+
+    def crash_and_restart(self) -> None:
+        """``kill -9`` the server, as a crash or a power cut would, and start it again."""
+        self.process.kill()
+        self.process.wait(10)
+        self._start()
 
     def _wait(self) -> None:
         deadline = time.monotonic() + 30

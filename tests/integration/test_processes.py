@@ -7,9 +7,7 @@ up to every vote of both. Real servers, real PostgreSQL and Redis (TEST_DATABASE
 
 from __future__ import annotations
 
-import itertools
 import os
-import re
 import secrets
 import subprocess
 import sys
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
-import socketio
+from live_clients import Client, create_workshop, join
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -32,7 +30,6 @@ REDIS_URL = os.environ.get("TEST_REDIS_PROCESSES_URL", "redis://127.0.0.1:6379/1
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get(
     "TEST_POSTGRES_SERVER", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 )
-_ids = itertools.count(1)
 
 
 def needs(condition: bool, reason: str) -> None:
@@ -131,74 +128,6 @@ def wait_until_healthy(process, base: str, log_path: Path) -> None:
             pass
         time.sleep(0.2)
     pytest.fail(f"server did not start: {log_path.read_text(errors='replace')[-2000:]}")
-
-
-def csrf(session: requests.Session, url: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', session.get(url).text).group(1)
-
-
-def create_workshop(base: str) -> tuple[requests.Session, int, str]:
-    """The moderator's browser (signed in), the workshop id and its join code."""
-    browser = requests.Session()
-    page = browser.post(
-        f"{base}/new",
-        data={"csrf_token": csrf(browser, f"{base}/new"), "title": "Klausur", "language": "de"},
-    )
-    assert page.status_code == 200, page.text[-500:]
-    link = re.search(r'id="moderator-link"[^>]*value="([^"]+)"', page.text).group(1)
-    token = link.rsplit("/m/", 1)[1]
-    control = browser.get(f"{base}/m/{token}")
-    code = control.url.rstrip("/").split("/w/")[1].split("/")[0]
-    workshop_id = int(re.search(r'"workshop":\s*(\d+)', control.text).group(1))
-    return browser, workshop_id, code
-
-
-def join(base: str, code: str) -> requests.Session:
-    phone = requests.Session()
-    answer = phone.post(f"{base}/j/{code}", data={"csrf_token": csrf(phone, f"{base}/j/{code}")})
-    assert answer.status_code == 200 and "/w/" in answer.url
-    return phone
-
-
-class Client:
-    """A Socket.IO client of one role that records what it receives."""
-
-    def __init__(self, base: str, browser: requests.Session, workshop_id: int, role: str):
-        self.received: list[tuple[str, dict]] = []
-        self.lock = threading.Lock()
-        self.sio = socketio.Client(reconnection=False)
-        self.sio.on("*", self._record)
-        cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
-        self.sio.connect(
-            base,
-            headers={"Cookie": cookie},
-            auth={"workshop": workshop_id, "role": role},
-            transports=["websocket"],
-            wait_timeout=10,
-        )
-        self.workshop_id = workshop_id
-
-    def _record(self, event: str, data=None) -> None:
-        with self.lock:
-            self.received.append((event, data))
-
-    def send(self, event: str, **fields) -> dict:
-        payload = {"id": f"proc-{next(_ids):06d}", "workshop": self.workshop_id, **fields}
-        answer = self.sio.call(event, payload, timeout=15)
-        assert answer["ok"], (event, answer)
-        return answer["data"]
-
-    def wait_for(self, event: str, check, timeout: float = 10.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                for name, data in self.received:
-                    if name == event and check(data):
-                        return data
-            time.sleep(0.05)
-        with self.lock:
-            seen = [name for name, _ in self.received]
-        pytest.fail(f"no matching {event} within {timeout} s; received {seen}")
 
 
 def dots_of(tally: dict) -> dict[int, int]:
