@@ -53,6 +53,9 @@ class ConnectionInfo:
 
 
 Result = tuple[Any, list[DomainEvent]]
+
+#: Every command event: the payload model it takes and the roles that may send it.
+COMMANDS: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {}
 Handler = Callable[[Session, Workshop, ConnectionInfo, Any], Result]
 
 
@@ -234,6 +237,8 @@ def command(
     """
 
     def decorate(fn: Handler) -> Handler:
+        COMMANDS[event] = (model, roles)
+
         def handler(payload: Any = None) -> dict:
             return run_command(event, model, roles, fn, payload, workshop_lock)
 

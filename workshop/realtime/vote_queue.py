@@ -36,6 +36,7 @@ from ..services.commands import previous_ack, previous_acks, remember_acks
 from ..services.errors import Conflict, DomainError, Forbidden, NotFound
 from . import events as names
 from .commands import (
+    COMMANDS,
     ConnectionInfo,
     check_still_allowed,
     connection_info,
@@ -234,6 +235,9 @@ def _apply(db: Session, votes: list[_Vote]) -> None:
                 duplicate.error = Conflict("command_id_taken", fields=["id"])
             else:
                 duplicate.ack, duplicate.error = first.ack, first.error
+
+
+COMMANDS[names.VOTE_DOTS] = (schemas.VoteDots, VOTERS)
 
 
 def queue_for(app: Flask) -> DotVoteQueue:

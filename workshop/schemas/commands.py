@@ -10,6 +10,9 @@ from ..models import CARD_NAME_MODES, PHASES
 
 PhaseName = Literal[PHASES]  # type: ignore[valid-type]
 NameMode = Literal[CARD_NAME_MODES]  # type: ignore[valid-type]
+#: A number as the database stores it (64 bits): a larger one is refused as invalid input
+#: instead of failing in the database driver. The services check the meaningful range.
+Number = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 #: Raw text is bounded here; the services give the precise, translated length message.
 RawText = Annotated[str, Field(max_length=5000)]
 
@@ -19,7 +22,7 @@ class Query(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    workshop: int = Field(ge=1)
+    workshop: int = Field(ge=1, le=2**63 - 1)
 
 
 class Command(Query):
@@ -66,44 +69,44 @@ class ParticipantLeave(Command):
 
 
 class CardPost(Command):
-    field_id: int
-    kind_id: int
+    field_id: Number
+    kind_id: Number
     text: RawText
 
 
 class CardEdit(Command):
-    card_id: int
+    card_id: Number
     text: RawText
-    field_id: int | None = None
-    kind_id: int | None = None
+    field_id: Number | None = None
+    kind_id: Number | None = None
 
 
 class CardRef(Command):
-    card_id: int
+    card_id: Number
 
 
 class CardHide(Command):
-    card_id: int
+    card_id: Number
     hidden: bool
 
 
 class CardMerge(Command):
-    source_id: int
-    target_id: int
+    source_id: Number
+    target_id: Number
 
 
 class CardSupport(Command):
-    card_id: int
+    card_id: Number
     support: bool
 
 
 class CardSimilar(Query):
     text: RawText
-    field_id: int | None = None
+    field_id: Number | None = None
 
 
 class CardSpotlight(Command):
-    card_id: int | None
+    card_id: Number | None
 
 
 class WallUpdate(Command):
@@ -113,24 +116,24 @@ class WallUpdate(Command):
 
 
 class CardMove(Command):
-    card_id: int
-    cluster_id: int | None
+    card_id: Number
+    cluster_id: Number | None
     index: int = Field(ge=0, le=100_000)
 
 
 class ClusterCreate(Command):
-    field_id: int | None
+    field_id: Number | None
     name: Annotated[str, Field(max_length=1000)] = ""
-    card_ids: list[int] = Field(default_factory=list, max_length=500)
+    card_ids: list[Number] = Field(default_factory=list, max_length=500)
 
 
 class ClusterRename(Command):
-    cluster_id: int
+    cluster_id: Number
     name: Annotated[str, Field(max_length=1000)]
 
 
 class ClusterRef(Command):
-    cluster_id: int
+    cluster_id: Number
 
 
 class ClusterSuggest(Query):
@@ -140,76 +143,76 @@ class ClusterSuggest(Query):
 class GoalCreate(Command):
     title: Annotated[str, Field(max_length=1000)]
     description: Annotated[str, Field(max_length=10_000)] = ""
-    field_id: int | None = None
-    cluster_id: int | None = None
-    card_ids: list[int] = Field(default_factory=list, max_length=500)
+    field_id: Number | None = None
+    cluster_id: Number | None = None
+    card_ids: list[Number] = Field(default_factory=list, max_length=500)
 
 
 class GoalUpdate(Command):
-    goal_id: int
+    goal_id: Number
     title: Annotated[str, Field(max_length=1000)]
     description: Annotated[str, Field(max_length=10_000)] = ""
-    field_id: int | None = None
+    field_id: Number | None = None
 
 
 class GoalMove(Command):
-    goal_id: int
+    goal_id: Number
     index: int = Field(ge=0, le=100_000)
 
 
 class GoalMerge(Command):
-    source_id: int
-    target_id: int
+    source_id: Number
+    target_id: Number
 
 
 class GoalRef(Command):
-    goal_id: int
+    goal_id: Number
 
 
 class RoundCreate(Command):
     method: Literal["dots", "matrix", "ranking"] = "dots"
     title: Annotated[str, Field(max_length=1000)] = ""
-    goal_ids: list[int] | None = Field(default=None, max_length=500)
-    source_round_id: int | None = None
-    top: int | None = None
-    budget: int = 5
-    max_per_goal: int = 3
-    scale_min: int = 1
-    scale_max: int = 5
+    goal_ids: list[Number] | None = Field(default=None, max_length=500)
+    source_round_id: Number | None = None
+    top: Number | None = None
+    budget: Number = 5
+    max_per_goal: Number = 3
+    scale_min: Number = 1
+    scale_max: Number = 5
     label_x: Annotated[str, Field(max_length=1000)] = ""
     label_y: Annotated[str, Field(max_length=1000)] = ""
     live_results: bool = False
 
 
 class RoundStatus(Command):
-    round_id: int
+    round_id: Number
     status: Literal["open", "closed", "revealed"]
 
 
 class RoundPreview(Query):
-    round_id: int
+    round_id: Number
 
 
 class Vote(Command):
     """A ballot change; the moderator names the proxy or paper ballot they vote for."""
 
-    round_id: int
-    voter_id: int | None = None
+    round_id: Number
+    voter_id: Number | None = None
 
 
 class VoteDots(Vote):
-    goal_id: int
-    dots: int
+    goal_id: Number
+    dots: Number
 
 
 class VoteRate(Vote):
-    goal_id: int
+    goal_id: Number
     axis: Literal["x", "y"]
-    value: int | None
+    value: Number | None
 
 
 class VoteRank(Vote):
-    order: list[int] = Field(max_length=500)
+    order: list[Number] = Field(max_length=500)
 
 
 class ProxyCreate(Command):
@@ -218,53 +221,53 @@ class ProxyCreate(Command):
 
 
 class PaperCreate(Command):
-    round_id: int
+    round_id: Number
 
 
 class StandInRef(Command):
-    voter_id: int
+    voter_id: Number
 
 
 class StandInBallot(Query):
-    voter_id: int
-    round_id: int
+    voter_id: Number
+    round_id: Number
 
 
 class PrioritiesSet(Command):
-    goal_ids: list[int] = Field(max_length=500)
+    goal_ids: list[Number] = Field(max_length=500)
 
 
 class PrioritiesTop(Command):
-    round_id: int
-    top: int
+    round_id: Number
+    top: Number
 
 
 class GoalNote(Command):
-    goal_id: int
+    goal_id: Number
     note: Annotated[str, Field(max_length=10_000)]
 
 
 class ResultsShow(Command):
-    round_ids: list[int] = Field(max_length=10)
-    field_id: int | None = None
+    round_ids: list[Number] = Field(max_length=10)
+    field_id: Number | None = None
 
 
 class ReviewSet(Command):
     """A participant's traffic light for a goal of the previous retreat, with a comment."""
 
-    goal_id: int
+    goal_id: Number
     light: str | None = Field(default=None, max_length=16)
     comment: Annotated[str, Field(max_length=5000)] = ""
 
 
 class ReviewClear(Command):
-    goal_id: int
+    goal_id: Number
 
 
 class PlanSet(Command):
     """Some of a goal's plan fields; only the keys given change."""
 
-    goal_id: int
+    goal_id: Number
     working_group: str | None = Field(default=None, max_length=1000)
     lead: str | None = Field(default=None, max_length=1000)
     target: str | None = Field(default=None, max_length=1000)
@@ -280,20 +283,20 @@ class MeasureFields(Command):
 
 
 class MeasureAdd(MeasureFields):
-    goal_id: int
+    goal_id: Number
 
 
 class MeasureUpdate(MeasureFields):
-    measure_id: int
+    measure_id: Number
 
 
 class MeasureDelete(Command):
-    measure_id: int
+    measure_id: Number
 
 
 class MeasureMove(Command):
-    measure_id: int
-    position: int
+    measure_id: Number
+    position: Number
 
 
 class GroupingSet(Command):
@@ -301,4 +304,4 @@ class GroupingSet(Command):
 
 
 class GroupJoin(Command):
-    group_id: int | None
+    group_id: Number | None
