@@ -5,7 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 
+from sqlalchemy import select
+
 from workshop.extensions import socketio
+from workshop.models import Base
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -43,3 +46,36 @@ _command_ids = itertools.count(1)
 def cmd(workshop, **fields) -> dict:
     """A command payload with a fresh client command id, as the browser sends it."""
     return {"id": f"test-cmd-{next(_command_ids):06d}", "workshop": workshop.id, **fields}
+
+
+#: Changes nobody sees as workshop data: bookkeeping of commands and connections.
+BOOKKEEPING = {"processed_command", "connection", "server_process"}
+
+
+def fingerprint(app, workshop_id: int) -> dict[str, list]:
+    """Every row that belongs to the workshop, table by table (bookkeeping left out)."""
+    tables = {t.name: t for t in Base.metadata.sorted_tables if t.name not in BOOKKEEPING}
+    with app.extensions["workshop_db"].engine.connect() as connection:
+        owned: dict[str, set] = {}
+        rows: dict[str, list] = {}
+
+        def take(name, condition):
+            table = tables[name]
+            found = list(connection.execute(select(table).where(condition).order_by(*table.c)))
+            rows[name] = [tuple(row) for row in found]
+            if "id" in table.c:
+                owned[name] = {row.id for row in found}
+
+        take("workshop", tables["workshop"].c.id == workshop_id)
+        for name, table in tables.items():
+            if name != "workshop" and "workshop_id" in table.c:
+                take(name, table.c.workshop_id == workshop_id)
+        parents = {"round_id": "vote_round", "goal_id": "goal", "card_id": "card"}
+        for name, table in tables.items():
+            if name in rows:
+                continue
+            for column, parent in parents.items():
+                if column in table.c:
+                    take(name, table.c[column].in_(owned.get(parent, set())))
+                    break
+    return rows

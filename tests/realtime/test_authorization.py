@@ -11,17 +11,12 @@ from __future__ import annotations
 import typing
 
 import pytest
-from helpers import cmd, join_as_participant, socket_for
-from sqlalchemy import select
+from helpers import cmd, fingerprint, join_as_participant, socket_for
 
 import workshop.realtime.handlers  # noqa: F401  (fills COMMANDS at import)
 from workshop.extensions import socketio
-from workshop.models import Base
 from workshop.realtime.commands import COMMANDS
 from workshop.services.views import ROLES
-
-#: Changes nobody sees as workshop data: bookkeeping of commands and connections.
-BOOKKEEPING = {"processed_command", "connection", "server_process"}
 
 
 @pytest.fixture
@@ -76,35 +71,6 @@ def two_workshops(app, moderator_client):
     for client in (*clients_a.values(), *clients_b.values()):
         client.get_received()
     return a, clients_a, b, clients_b, ids
-
-
-def fingerprint(app, workshop_id: int) -> dict[str, list]:
-    """Every row that belongs to the workshop, table by table (bookkeeping left out)."""
-    tables = {t.name: t for t in Base.metadata.sorted_tables if t.name not in BOOKKEEPING}
-    with app.extensions["workshop_db"].engine.connect() as connection:
-        owned: dict[str, set] = {}
-        rows: dict[str, list] = {}
-
-        def take(name, condition):
-            table = tables[name]
-            found = list(connection.execute(select(table).where(condition).order_by(*table.c)))
-            rows[name] = [tuple(row) for row in found]
-            if "id" in table.c:
-                owned[name] = {row.id for row in found}
-
-        take("workshop", tables["workshop"].c.id == workshop_id)
-        for name, table in tables.items():
-            if name != "workshop" and "workshop_id" in table.c:
-                take(name, table.c.workshop_id == workshop_id)
-        parents = {"round_id": "vote_round", "goal_id": "goal", "card_id": "card"}
-        for name, table in tables.items():
-            if name in rows:
-                continue
-            for column, parent in parents.items():
-                if column in table.c:
-                    take(name, table.c[column].in_(owned.get(parent, set())))
-                    break
-    return rows
 
 
 def value_for(event: str, key: str, annotation, ids: dict) -> object:
