@@ -100,13 +100,15 @@ def start_server(
     script: Sequence[str] = ("run.py", "--demo"),
     extra_env: dict[str, str] | None = None,
     cwd: Path = REPO_ROOT,
+    port: int | None = None,
 ) -> Server:
     """Start ``python SCRIPT --host --port --async-mode MODE`` in ``cwd``; output to ``log_path``.
 
     The default is the real server of this checkout with a demo workshop; ``voting_load.py``
-    also starts its floor server and other checkouts (``--app-dir``) this way.
+    also starts its floor server and other checkouts (``--app-dir``) this way; ``restart.py``
+    starts the server again on the same ``port``.
     """
-    port = free_port()
+    port = port or free_port()
     command = [sys.executable, *script, "--host", HOST, "--port", str(port), "--async-mode", mode]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
