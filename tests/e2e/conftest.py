@@ -50,16 +50,27 @@ def contexts(browser):
     """Make browser contexts (separate cookie jars: one per device); all closed afterwards.
 
     Any uncaught script error on any page fails the test: a broken page must not pass
-    just because the asserted element happened to be there.
+    just because the asserted element happened to be there. So does anything the page's
+    Content-Security-Policy blocked: the pages run under the app's strict policy.
     """
     made = []
     script_errors: list[str] = []
+    blocked: list[str] = []
+
+    def watch(page) -> None:
+        page.on("pageerror", lambda e: script_errors.append(str(e)))
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text)
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
 
     def make(kind: dict, locale: str = "de-DE"):
         context = browser.new_context(locale=locale, **kind)
-        context.on(
-            "page", lambda page: page.on("pageerror", lambda e: script_errors.append(str(e)))
-        )
+        context.on("page", watch)
         made.append(context)
         return context
 
@@ -67,3 +78,4 @@ def contexts(browser):
     for context in made:
         context.close()
     assert script_errors == [], f"script errors on a page: {script_errors}"
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
