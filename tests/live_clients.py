@@ -53,6 +53,8 @@ class Client:
 
     def connect(self) -> None:
         """Connect (again: after the server restarted) with the browser's cookies."""
+        if getattr(self, "sio", None) is not None:
+            self._drop()
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("*", self._record)
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.browser.cookies)
@@ -63,6 +65,19 @@ class Client:
             transports=["websocket"],
             wait_timeout=10,
         )
+
+    def close(self) -> None:
+        """Disconnect and close the browser's HTTP connections too."""
+        self._drop()
+        self.browser.close()
+
+    def _drop(self) -> None:
+        """Disconnect, and close the socket of a connection the server dropped (a killed
+        server leaves the client's websocket open otherwise)."""
+        websocket = getattr(self.sio.eio, "ws", None)
+        self.sio.disconnect()
+        if websocket is not None:
+            websocket.shutdown()
 
     def _record(self, event: str, data=None) -> None:
         with self.lock:

@@ -14,7 +14,7 @@ from live_clients import Client, join
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 from test_live_workshop import create_workshop, join_by_phone
-from test_voting import GOALS, more
+from test_voting import GOALS, more, open_dot_round
 
 from workshop.db import make_engine
 from workshop.models import DotVote, ProcessedCommand
@@ -66,25 +66,19 @@ def stored(engine, voter_id: int, goal_id: int) -> int:
 def test_a_crash_mid_vote_loses_nothing_and_everyone_resyncs(database_url, tmp_path, contexts):
     server = Server(database_url, tmp_path / "instance", "eventlet")
     engine = make_engine(database_url)
+    fast: list[Client] = []
     try:
         moderator = contexts(LAPTOP).new_page()
         links = create_workshop(moderator, server.url)
         code = links["join"].rstrip("/").rsplit("/", 1)[1]
         browser_phones = [join_by_phone(contexts, links["join"]) for _ in range(2)]
-        fast = [
+        fast.extend(
             Client(server.url, join(server.url, code), int(_workshop_id(moderator)), "participant")
             for _ in range(FAST_PHONES)
-        ]
+        )
         projector = contexts(PROJECTOR).new_page()
         projector.goto(links["projector"])
-        moderator.get_by_role("button", name="Ziele").click()
-        for title in GOALS:
-            moderator.locator("#goal-title").fill(title)
-            moderator.get_by_role("button", name="Ziel anlegen").click()
-            expect(moderator.locator(".goal-item", has_text=title)).to_have_count(1)
-        moderator.get_by_role("button", name="Abstimmung", exact=True).click()
-        moderator.get_by_role("button", name="Runde über alle Ziele vorbereiten").click()
-        moderator.locator(".round-item").get_by_role("button", name="Öffnen").click()
+        open_dot_round(moderator)
         phone = browser_phones[0]
         for _ in range(2):
             more(phone, GOALS[0]).click()
@@ -147,10 +141,10 @@ def test_a_crash_mid_vote_loses_nothing_and_everyone_resyncs(database_url, tmp_p
         expect(projector.locator("[data-votes] [data-votes-count]")).to_have_text(
             re.compile(rf"^{voted + 1} von {everyone} ")
         )
-        for burst in bursts:
-            burst.phone.sio.disconnect()
         assert "Traceback" not in server.output()
     finally:
+        for client in fast:
+            client.close()
         engine.dispose()
         server.stop()
 

@@ -183,4 +183,4 @@ def test_two_processes_serve_one_room(servers):
         assert not any(name == "round.tally" for phone in phones for name, _ in phone.received)
     finally:
         for client in (moderator, projector, *phones):
-            client.sio.disconnect()
+            client.close()

@@ -144,6 +144,18 @@ def parse_payload(model: type[BaseModel], payload: Any) -> BaseModel:
         raise DomainError("invalid_payload", fields=field_names(error)) from None
 
 
+def checked_payload(
+    model: type[BaseModel], roles: tuple[str, ...], payload: Any, info: ConnectionInfo
+) -> BaseModel:
+    """What needs no database: the sender's role, the payload's shape, the workshop it names."""
+    if info.role not in roles:
+        raise Forbidden("not_allowed")
+    parsed = parse_payload(model, payload)
+    if parsed.workshop != info.workshop_id:  # type: ignore[attr-defined]
+        raise Forbidden("wrong_workshop", fields=["workshop"])
+    return parsed
+
+
 def run_command(
     event: str,
     model: type[BaseModel],
@@ -187,11 +199,7 @@ def _apply(
     info: ConnectionInfo,
     workshop_lock: bool = True,
 ) -> tuple[dict, list[DomainEvent]]:
-    if info.role not in roles:
-        raise Forbidden("not_allowed")
-    parsed = parse_payload(model, payload)
-    if parsed.workshop != info.workshop_id:  # type: ignore[attr-defined]
-        raise Forbidden("wrong_workshop", fields=["workshop"])
+    parsed = checked_payload(model, roles, payload, info)
     db = get_session()
     command_id = getattr(parsed, "id", None)
     if command_id is None or not workshop_lock:

@@ -39,11 +39,11 @@ from .commands import (
     COMMANDS,
     ConnectionInfo,
     check_still_allowed,
+    checked_payload,
     connection_info,
     domain_ack,
     error_ack,
     log_command,
-    parse_payload,
 )
 from .rooms import participant_room
 from .tallies import schedule
@@ -258,11 +258,7 @@ def run_dot_vote(payload: Any) -> dict:
     g.workshop_language = info.language
     outcome = "ok"
     try:
-        if info.role not in VOTERS:
-            raise Forbidden("not_allowed")
-        cmd = parse_payload(schemas.VoteDots, payload)
-        if cmd.workshop != info.workshop_id:
-            raise Forbidden("wrong_workshop", fields=["workshop"])
+        cmd = checked_payload(schemas.VoteDots, VOTERS, payload, info)
         vote = queue_for(current_app).submit(info, cmd)  # type: ignore[arg-type]
         if vote.error is not None:
             raise vote.error
