@@ -188,3 +188,31 @@ def test_a_resend_stored_meanwhile_by_another_process_gets_its_answer(app, open_
         vote_queue.queue_for(app)._commit([resend])
     assert resend.ack == json.loads(json.dumps(original.ack))  # as it reaches the phone
     assert dots_in_db(app, round_id) == {(person, goal_ids[0]): 2}
+
+
+def test_a_failing_push_does_not_stop_the_votes_after_it(app, open_round, monkeypatch, caplog):
+    """The worker outlives any failure: later votes are still written and answered."""
+    workshop, _, phones, round_id, goal_ids = open_round
+    real = vote_queue.after_vote
+    calls = []
+
+    def fail_once(voter, data):
+        calls.append(data)
+        if len(calls) == 1:
+            raise RuntimeError("simulated push failure")
+        real(voter, data)
+
+    monkeypatch.setattr(vote_queue, "after_vote", fail_once)
+    first = phones[0].emit(
+        "vote.dots", cmd(workshop, round_id=round_id, goal_id=goal_ids[0], dots=1), callback=True
+    )
+    second = phones[1].emit(
+        "vote.dots", cmd(workshop, round_id=round_id, goal_id=goal_ids[1], dots=2), callback=True
+    )
+    assert first["ok"] and second["ok"]
+    assert len(calls) == 2
+    assert "simulated push failure" in caplog.text
+    assert dots_in_db(app, round_id) == {
+        (first["data"]["voter_id"], goal_ids[0]): 1,
+        (second["data"]["voter_id"], goal_ids[1]): 2,
+    }

@@ -143,15 +143,25 @@ class DotVoteQueue:
                 for vote in batch:
                     by_workshop[vote.info.workshop_id].append(vote)
                 for votes in by_workshop.values():
-                    try:
-                        self._commit(votes)
-                    finally:
-                        for vote in votes:
-                            vote.done.set()
-                    # The acknowledgements first (above), then the pushes they cause.
-                    for vote in votes:
-                        if vote.voter is not None and vote.ack is not None:
-                            after_vote(vote.voter, vote.ack["data"])
+                    self._settle(votes)
+
+    def _settle(self, votes: list[_Vote]) -> None:
+        """Commit, answer, then push; nothing here may end the worker (the votes after these
+        would wait for nobody), so a failure is logged and its votes answered as failed."""
+        try:
+            self._commit(votes)
+        except Exception:
+            log.exception("vote.dots batch failed")
+        finally:
+            for vote in votes:
+                vote.done.set()
+        # The acknowledgements first (above), then the pushes they cause.
+        for vote in votes:
+            if vote.voter is not None and vote.ack is not None:
+                try:
+                    after_vote(vote.voter, vote.ack["data"])
+                except Exception:
+                    log.exception("vote.dots push failed")
 
     def _commit(self, votes: list[_Vote]) -> None:
         """Apply ``votes`` (one workshop's) in one transaction, or one by one if that fails."""
