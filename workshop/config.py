@@ -11,6 +11,8 @@ from typing import Any
 from limits import parse_many
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
+#: What deploy/env.example writes where a secret belongs.
+PLACEHOLDER = "CHANGE-ME"
 
 #: Every setting the app reads, its default and a one-line meaning (the README table mirrors it).
 DEFAULTS: dict[str, Any] = {
@@ -111,6 +113,10 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     if isinstance(retention, bool) or not isinstance(retention, int) or retention < 0:
         raise ConfigError("RETENTION_DAYS must be a whole number of days (0 switches it off)")
 
+    for name in ("SECRET_KEY", "ADMIN_PASSWORD", "DATABASE_URL"):
+        # deploy/env.example marks what must be filled in; never serve with the placeholder.
+        if PLACEHOLDER in str(config.get(name) or ""):
+            raise ConfigError(f"{name} still has the example value {PLACEHOLDER}: set your own")
     for name in ("RATE_LIMIT_GUESSES", "RATE_LIMIT_JOIN", "RATE_LIMIT_PASSWORD"):
         try:
             parse_many(str(config[name]))

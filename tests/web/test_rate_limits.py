@@ -178,3 +178,14 @@ def test_served_over_tls_the_cookie_is_secure(limited, make_workshop):
     assert "Secure" in response.headers["Set-Cookie"]
     plain = limited()
     assert "Secure" not in join(plain.test_client(), workshop).headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("setting", ["SECRET_KEY", "ADMIN_PASSWORD", "DATABASE_URL"])
+def test_the_example_settings_placeholder_stops_the_start(tmp_path, setting):
+    value = (
+        "postgresql+psycopg2://workshop:CHANGE-ME@db/workshop"
+        if setting == "DATABASE_URL"
+        else "CHANGE-ME"
+    )
+    with pytest.raises(ConfigError, match=setting):
+        load_config(str(tmp_path), {setting: value})
