@@ -156,15 +156,12 @@ def checked_payload(
     return parsed
 
 
-def run_command(
-    event: str,
-    model: type[BaseModel],
-    roles: tuple[str, ...],
-    fn: Handler,
-    payload: Any,
-    workshop_lock: bool = True,
-) -> dict:
-    """Apply one command exactly once and answer it; see the module docstring."""
+def answer(event: str, work: Callable[[ConnectionInfo], tuple[dict, list[DomainEvent]]]) -> dict:
+    """The frame of every command: the sender's connection and language, errors turned into
+    acknowledgements (and the transaction rolled back), one log line, then the pushes.
+
+    ``work`` returns the acknowledgement and the events to publish once it is logged.
+    """
     started = time.perf_counter()
     info = connection_info()
     if info is None:
@@ -172,7 +169,9 @@ def run_command(
     g.workshop_language = info.language
     outcome = "ok"
     try:
-        ack, events = _apply(event, model, roles, fn, payload, info, workshop_lock)
+        ack, events = work(info)
+        if not ack["ok"]:
+            outcome = ack["error"]["code"]
     except DomainError as error:
         get_session().rollback()
         outcome = error.code
@@ -188,6 +187,18 @@ def run_command(
     for callback in g.pop("after_commit", []):
         callback()
     return ack
+
+
+def run_command(
+    event: str,
+    model: type[BaseModel],
+    roles: tuple[str, ...],
+    fn: Handler,
+    payload: Any,
+    workshop_lock: bool = True,
+) -> dict:
+    """Apply one command exactly once and answer it; see the module docstring."""
+    return answer(event, lambda info: _apply(event, model, roles, fn, payload, info, workshop_lock))
 
 
 def _apply(

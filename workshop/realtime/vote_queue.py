@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -38,12 +37,10 @@ from . import events as names
 from .commands import (
     COMMANDS,
     ConnectionInfo,
+    answer,
     check_still_allowed,
     checked_payload,
-    connection_info,
-    domain_ack,
     error_ack,
-    log_command,
 )
 from .rooms import participant_room
 from .tallies import schedule
@@ -261,23 +258,13 @@ def init_app(app: Flask) -> None:
 
 def run_dot_vote(payload: Any) -> dict:
     """The ``vote.dots`` handler: check without the database, queue, answer after the commit."""
-    started = time.perf_counter()
-    info = connection_info()
-    if info is None:
-        return error_ack("not_joined", "forbidden")
-    g.workshop_language = info.language
-    outcome = "ok"
-    try:
+
+    def work(info: ConnectionInfo) -> tuple[dict, list]:
         cmd = checked_payload(schemas.VoteDots, VOTERS, payload, info)
         vote = queue_for(current_app).submit(info, cmd)  # type: ignore[arg-type]
         if vote.error is not None:
             raise vote.error
-        if vote.ack is None:
-            outcome = "internal_error"
-            return error_ack("internal_error", "error")
-        return vote.ack
-    except DomainError as error:
-        outcome = error.code
-        return domain_ack(error)
-    finally:
-        log_command(info, names.VOTE_DOTS, outcome, started)
+        # No answer: the batch failed and the worker logged why.
+        return vote.ack or error_ack("internal_error", "error"), []
+
+    return answer(names.VOTE_DOTS, work)
