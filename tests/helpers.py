@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 
 from sqlalchemy import select
 
 from workshop.extensions import socketio
 from workshop.models import Base
+from workshop.realtime import coalesce
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -34,10 +36,24 @@ def join_as_participant(app, workshop, name: str = "", organisation: str = ""):
 
 
 def socket_for(app, http_client, workshop, role: str):
-    """A Socket.IO test client for ``role``, sharing the HTTP client's cookies."""
-    return socketio.test_client(
+    """A Socket.IO test client for ``role``, sharing the HTTP client's cookies.
+
+    Returns once the coalesced pushes its arrival caused (the head count) have gone out, so a
+    test never receives them later, in the middle of what it looks at.
+    """
+    client = socketio.test_client(
         app, flask_test_client=http_client, auth={"workshop": workshop.id, "role": role}
     )
+    settle()
+    return client
+
+
+def settle(timeout: float = 5.0) -> None:
+    """Wait until the coalesced pushes (head count, round progress and tallies) have gone out."""
+    deadline = time.monotonic() + timeout
+    while coalesce.busy():
+        assert time.monotonic() < deadline, "coalesced pushes still pending"
+        time.sleep(0.01)
 
 
 _command_ids = itertools.count(1)

@@ -1,7 +1,7 @@
 """Cards over Socket.IO: posting, moderation, role-filtered pushes, exactly-once delivery."""
 
 import pytest
-from helpers import cmd, join_as_participant, socket_for
+from helpers import cmd, join_as_participant, settle, socket_for
 
 
 def pushed(client, name):
@@ -206,6 +206,7 @@ def test_lock_and_done(room):
     assert ack["error"]["code"] == "collect_locked"
     projector.get_received()
     assert phones[1].emit("participant.done", cmd(workshop, done=True), callback=True)["ok"]
+    settle()
     assert pushed(projector, "presence.changed")[-1]["done"] == 1
 
 

@@ -1,6 +1,6 @@
 """Connecting: who may join which room, and what each role receives."""
 
-from helpers import join_as_participant, socket_for
+from helpers import join_as_participant, settle, socket_for
 
 from workshop.extensions import socketio
 
@@ -64,12 +64,14 @@ def test_presence_follows_phones_connecting_and_leaving(app, moderator_client):
     projector = socket_for(app, browser, workshop, "projector")
     received(projector)
     phone = socket_for(app, join_as_participant(app, workshop), workshop, "participant")
+    settle()
     assert received(projector, "presence.changed")[-1]["args"][0] == {
         "joined": 1,
         "connected": 1,
         "done": 0,
     }
     phone.disconnect()
+    settle()
     assert received(projector, "presence.changed")[-1]["args"][0] == {
         "joined": 1,
         "connected": 0,

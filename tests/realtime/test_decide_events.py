@@ -2,9 +2,8 @@
 Socket.IO: who receives what, and that no push carries a single person's vote."""
 
 import json
-import time
 
-from helpers import cmd, join_as_participant, socket_for
+from helpers import cmd, join_as_participant, settle, socket_for
 
 
 def received(client):
@@ -55,7 +54,7 @@ def test_matrix_round_rated_on_phones_revealed_as_averages(voting_room):
         callback=True,
     )
     assert bad["error"]["code"] == "bad_rating"
-    time.sleep(0.6)
+    settle()
     seen = received(projector)
     assert {name for name, _ in seen} <= {"round.progress"}
     assert seen[-1][1]["voted"] == 2
@@ -149,7 +148,7 @@ def test_proxies_are_named_for_the_moderator_only(voting_room):
         callback=True,
     )
     assert ack["error"]["code"] == "voter_not_found"
-    time.sleep(0.6)
+    settle()
     progress = [p for n, p in received(projector) if n == "round.progress"][-1]
     assert progress == {"round_id": round_id, "voted": 1, "eligible": 4, "proxy": 1, "paper": 0}
     ballot = moderator.emit(

@@ -193,7 +193,7 @@ def test_a_resend_stored_meanwhile_by_another_process_gets_its_answer(app, open_
 def test_a_failing_push_does_not_stop_the_votes_after_it(app, open_round, monkeypatch, caplog):
     """The worker outlives any failure: later votes are still written and answered."""
     workshop, _, phones, round_id, goal_ids = open_round
-    real = vote_queue.after_vote
+    real = vote_queue.tell_voter
     calls = []
 
     def fail_once(voter, data):
@@ -202,7 +202,7 @@ def test_a_failing_push_does_not_stop_the_votes_after_it(app, open_round, monkey
             raise RuntimeError("simulated push failure")
         real(voter, data)
 
-    monkeypatch.setattr(vote_queue, "after_vote", fail_once)
+    monkeypatch.setattr(vote_queue, "tell_voter", fail_once)
     first = phones[0].emit(
         "vote.dots", cmd(workshop, round_id=round_id, goal_id=goal_ids[0], dots=1), callback=True
     )

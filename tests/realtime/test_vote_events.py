@@ -1,9 +1,7 @@
 """Dot voting over Socket.IO: secret ballots, coalesced aggregates, reveal."""
 
-import time
-
 import pytest
-from helpers import cmd
+from helpers import cmd, settle
 
 
 def names(client):
@@ -34,7 +32,7 @@ def test_votes_reach_others_only_as_coalesced_progress(round_open):
     for phone in phones:
         for goal in goals[:2]:
             assert vote(phone, workshop, round_id, goal, 2)["ok"]
-    time.sleep(0.6)
+    settle()
     received = names(projector)
     progress = [p for n, p in received if n == "round.progress"]
     assert 1 <= len(progress) < 6  # six votes, far fewer pushes
@@ -59,7 +57,7 @@ def test_ballot_is_secret_and_budget_is_enforced(round_open):
     assert ack["error"]["code"] == "budget_exceeded"
     assert "5" in ack["error"]["message"]
     assert vote(phones[0], workshop, round_id, goals[1], 4)["error"]["code"] == "too_many_on_goal"
-    time.sleep(0.5)
+    settle()
     for client in (moderator, phones[1], projector):
         assert f'"{goals[0]}": 3' not in str(client.get_received()).replace("'", '"')
     snap = phones[0].emit("snapshot.get", {"workshop": workshop.id}, callback=True)["data"]

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import current_app
+from sqlalchemy.orm import Session
+
 from ..db import get_session
 from ..extensions import socketio
 from ..models import Card, Cluster, Goal, Participant, VoteRound, Workshop
@@ -34,7 +37,9 @@ from ..services.views import (
 )
 from ..services.workshops import get_workshop
 from . import events as names
+from .coalesce import Coalescer
 from .rooms import participant_room, role_room
+from .tallies import DELAY as PRESENCE_DELAY
 
 
 def _emit_all(workshop_id: int, event: str, payload: dict[str, Any]) -> None:
@@ -61,6 +66,9 @@ def publish(events: Iterable[ev.DomainEvent]) -> None:
                 **structure_view(workshop),
             }
             _emit_all(wid, names.WORKSHOP_CHANGED, payload)
+        elif isinstance(event, ev.ParticipantJoined):
+            # The phone has no socket yet: only the head count changes.
+            publish_presence(wid)
         elif isinstance(event, ev.ParticipantChanged):
             # Nobody sees other people's profiles; the person's own devices get theirs.
             send_me(workshop, get_participant(db, workshop, event.participant_id))
@@ -153,11 +161,20 @@ def publish_recap(workshop: Workshop, roles: tuple[str, ...] = ROLES) -> None:
         socketio.emit(names.RECAP_CHANGED, payload, to=role_room(workshop.id, role))
 
 
-def publish_presence(workshop_id: int) -> None:
-    """Unversioned head count for moderator and projector (it is not workshop state)."""
-    payload = presence_view(get_session(), workshop_id)
+def _push_presence(db: Session, workshop_id: int) -> None:
+    payload = presence_view(db, workshop_id)
     for role in ("moderator", "projector"):
         socketio.emit(names.PRESENCE_CHANGED, payload, to=role_room(workshop_id, role))
+
+
+#: A room joining: hundreds of joins and connections in a few seconds, one head count each
+#: fifth of a second (as the vote aggregates, see tallies.py).
+_presence = Coalescer(PRESENCE_DELAY, _push_presence)
+
+
+def publish_presence(workshop_id: int) -> None:
+    """Unversioned head count for moderator and projector (it is not workshop state), soon."""
+    _presence.schedule(current_app._get_current_object(), workshop_id)  # type: ignore[attr-defined]
 
 
 def send_me(workshop: Workshop, participant: Participant) -> None:

@@ -71,9 +71,14 @@ def voter_for(
 
 def after_vote(voter: Participant, data: dict) -> None:
     """After the commit: the voter's other tabs get their ballot, the round's aggregates follow."""
+    tell_voter(voter, data)
+    schedule(current_app._get_current_object(), data["round_id"])  # type: ignore[attr-defined]
+
+
+def tell_voter(voter: Participant, data: dict) -> None:
+    """The voter's other tabs get the ballot their vote changed."""
     if voter.kind == "phone":  # stand-ins have only the moderator's ack
         socketio.emit(names.BALLOT_CHANGED, data, to=participant_room(voter.id))
-    schedule(current_app._get_current_object(), data["round_id"])  # type: ignore[attr-defined]
 
 
 @dataclass(eq=False)
@@ -85,7 +90,7 @@ class _Vote:
     done: threading.Event = field(default_factory=threading.Event)
     ack: dict | None = None
     error: DomainError | None = None
-    #: Set when this vote changed a ballot (not for a replay): who voted, for ``after_vote``.
+    #: Set when this vote changed a ballot (not for a replay): who voted, for ``tell_voter``.
     voter: Participant | None = None
     #: The same command again in the same batch (a double send): they get this vote's answer.
     duplicates: list[_Vote] = field(default_factory=list)
@@ -149,16 +154,22 @@ class DotVoteQueue:
             self._commit(votes)
         except Exception:
             log.exception("vote.dots batch failed")
-        finally:
-            for vote in votes:
-                vote.done.set()
-        # The acknowledgements first (above), then the pushes they cause.
+        changed = [v for v in votes if v.voter is not None and v.ack is not None]
+        try:
+            # Only marks the rounds (the push runs later, in a task of its own), so that the
+            # aggregates are due before anybody holds the acknowledgement.
+            for round_id in sorted({v.ack["data"]["round_id"] for v in changed}):  # type: ignore[index]
+                schedule(self.app, round_id)
+        except Exception:
+            log.exception("vote.dots push failed")
         for vote in votes:
-            if vote.voter is not None and vote.ack is not None:
-                try:
-                    after_vote(vote.voter, vote.ack["data"])
-                except Exception:
-                    log.exception("vote.dots push failed")
+            vote.done.set()
+        # The acknowledgements first (above), then the other tabs of each voter.
+        for vote in changed:
+            try:
+                tell_voter(vote.voter, vote.ack["data"])  # type: ignore[arg-type,index]
+            except Exception:
+                log.exception("vote.dots push failed")
 
     def _commit(self, votes: list[_Vote]) -> None:
         """Apply ``votes`` (one workshop's) in one transaction, or one by one if that fails."""

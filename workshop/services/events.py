@@ -29,6 +29,13 @@ class WorkshopChanged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class ParticipantJoined(DomainEvent):
+    """Somebody joined: the head count changes (no version, nobody else sees who)."""
+
+    participant_id: int
+
+
+@dataclass(frozen=True)
 class ParticipantChanged(DomainEvent):
     """A participant joined, changed their profile or said they are done.
 

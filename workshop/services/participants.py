@@ -19,7 +19,13 @@ from ..models import (
     Workshop,
 )
 from .errors import Conflict, Forbidden
-from .events import CardChanged, DomainEvent, GroupsChanged, ParticipantChanged
+from .events import (
+    CardChanged,
+    DomainEvent,
+    GroupsChanged,
+    ParticipantChanged,
+    ParticipantJoined,
+)
 from .lookup import get_owned
 from .text import clean_text
 from .workshops import bump_version
@@ -47,7 +53,7 @@ def join_workshop(
     participant = Participant(workshop_id=workshop.id, display_name=name, organisation=org)
     session.add(participant)
     session.flush()
-    return participant, [ParticipantChanged(workshop.id, workshop.version, participant.id)]
+    return participant, [ParticipantJoined(workshop.id, workshop.version, participant.id)]
 
 
 def get_participant(session: Session, workshop: Workshop, participant_id: object) -> Participant:
