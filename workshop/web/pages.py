@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import abort, g, render_template
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from ..db import get_session
 from ..i18n import phase_labels, plan_status_labels
@@ -281,17 +282,28 @@ ROLE_STRINGS = {
 }
 
 
-def page_config(workshop: Workshop, role: str, **extra: Any) -> dict[str, Any]:
-    """The JSON block a page script reads: ids, role, URLs and texts."""
+@functools.cache
+def _texts(language: str, role: str) -> tuple[dict[str, str], dict[str, str]]:
+    """A role's page texts and phase names in ``language`` (the current locale's name).
+
+    They depend on nothing else, and translating them is a good part of a phone's page: a room
+    joining needs them once per language, not once per phone. Read-only once cached.
+    """
     strings = client_strings()
     for role_strings in ROLE_STRINGS.get(role, ()):
         strings |= role_strings()
+    return strings, phase_labels()
+
+
+def page_config(workshop: Workshop, role: str, **extra: Any) -> dict[str, Any]:
+    """The JSON block a page script reads: ids, role, URLs and texts."""
+    strings, labels = _texts(str(get_locale()), role)
     return {
         "workshop": workshop.id,
         "code": workshop.join_code,
         "role": role,
         "phases": list(workshop.phases),
-        "phaseLabels": phase_labels(),
+        "phaseLabels": labels,
         "strings": strings,
         **extra,
     }
