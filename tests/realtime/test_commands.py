@@ -187,3 +187,42 @@ def test_unknown_events_get_an_error_answer(room):
     workshop, _moderator, phones, _ = room
     ack = phones[0].emit("card.explode", {"workshop": workshop.id}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "unknown_event"
+
+
+def test_a_new_name_reaches_the_cards_and_every_later_snapshot(room):
+    """A rename changes the person's cards for everyone, with a version, and no snapshot made
+    before it (they are kept per version) shows the old name afterwards."""
+    workshop, moderator, phones, _projector = room
+    moderator.emit("phase.set", cmd(workshop, 20, phase="collect"), callback=True)
+    state = phones[0].emit("snapshot.get", {"workshop": workshop.id}, callback=True)["data"]
+    ack = phones[0].emit(
+        "card.post",
+        cmd(
+            workshop,
+            21,
+            field_id=state["fields"][0]["id"],
+            kind_id=state["kinds"][0]["id"],
+            text="Praktikumsbörse",
+        ),
+        callback=True,
+    )
+    card_id = ack["data"]["card"]["id"]
+
+    def author_seen(client):
+        data = client.emit("snapshot.get", {"workshop": workshop.id}, callback=True)["data"]
+        return data["v"], next(c["author"] for c in data["cards"] if c["id"] == card_id)
+
+    version, author = author_seen(moderator)
+    assert author == "Anna"
+    assert author_seen(moderator) == (version, "Anna")  # the same version, asked again
+    received(moderator)
+    ack = phones[0].emit("profile.update", cmd(workshop, 22, display_name="Anna B."), callback=True)
+    assert ack["ok"]
+    pushed = received(moderator, "card.changed")
+    assert [p["args"][0]["card"]["author"] for p in pushed] == ["Anna B."]
+    assert pushed[0]["args"][0]["v"] == version + 1
+    assert author_seen(moderator) == (version + 1, "Anna B.")
+    # Other phones see names only where the workshop shows them; the version moves anyway.
+    assert [e["args"][0]["v"] for e in received(phones[1]) if "v" in e["args"][0]][-1] == (
+        version + 1
+    )

@@ -68,13 +68,23 @@ def update_profile(
     display_name: object,
     organisation: object,
 ) -> list[DomainEvent]:
-    """Change the optional display name and organisation (empty means anonymous)."""
+    """Change the optional display name and organisation (empty means anonymous).
+
+    A new name is on the person's cards wherever names are shown (always for the moderator):
+    those cards change for everyone, with a version each, like any other card change.
+    """
     name, org = _clean_profile(display_name, organisation)
     if (name, org) == (participant.display_name, participant.organisation):
         return []
+    renamed = name != participant.display_name
     participant.display_name = name
     participant.organisation = org
-    return [ParticipantChanged(workshop.id, workshop.version, participant.id)]
+    events: list[DomainEvent] = [ParticipantChanged(workshop.id, workshop.version, participant.id)]
+    if renamed:
+        own_cards = select(Card.id).where(Card.author_id == participant.id).order_by(Card.id)
+        for card_id in session.scalars(own_cards).all():
+            events.append(CardChanged(workshop.id, bump_version(session, workshop), card_id))
+    return events
 
 
 def count_participants(session: Session, workshop_id: int) -> int:
