@@ -11,6 +11,8 @@ from flask import current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from .services.views import SnapshotCache
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -57,6 +59,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        #: Snapshot parts per workshop version, shared by this process's connections.
+        self.snapshots = SnapshotCache()
 
 
 def get_db() -> Database:

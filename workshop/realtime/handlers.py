@@ -140,7 +140,8 @@ def _snapshot(workshop: Workshop, info: ConnectionInfo) -> dict[str, Any]:
     participant = None
     if info.participant_id is not None:
         participant = participant_service.get_participant(db, workshop, info.participant_id)
-    return snapshot(db, workshop, info.role, access.join_url(workshop), participant)
+    cache = current_app.extensions["workshop_db"].snapshots
+    return snapshot(db, workshop, info.role, access.join_url(workshop), participant, cache)
 
 
 @command(names.SNAPSHOT_GET, schemas.SnapshotGet, ROLES)

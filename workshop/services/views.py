@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -306,27 +309,77 @@ def me_view(session: Session, workshop: Workshop, participant: Participant) -> d
     }
 
 
+class SnapshotCache:
+    """The parts of snapshots that change only with the workshop version, kept per version.
+
+    A room joining, or every phone reconnecting after a restart, asks for the same snapshot
+    hundreds of times within seconds; building its cards, clusters and goals each time was most
+    of a connection's work. Every change to those parts moves the workshop version (they are
+    what the versioned pushes carry), so an entry made at one version is right for anyone who
+    reads that version, in this process or another. Everything else in a snapshot (the clock,
+    rounds with their progress, the head count, the person's own data) is read fresh.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The entry for ``key``, made by ``make`` if missing (the oldest one goes then).
+
+        Entries are shared between clients: nobody may change what this returns.
+        """
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry
+        entry = make()
+        with self._lock:
+            self._entries[key] = entry
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return entry
+
+
+def _versioned_views(
+    session: Session, workshop: Workshop, role: str, join_url: str
+) -> dict[str, Any]:
+    """What ``role`` sees of the workshop that only a new version changes."""
+    return {
+        "workshop": workshop_view(workshop, join_url),
+        **structure_view(workshop),
+        "cards": cards_view(session, workshop, role),
+        "clusters": [cluster_view(c) for c in clusters(session, workshop)],
+        "goals": [goal_view(g) for g in goals(session, workshop)],
+        "wall": wall_view(session, workshop),
+    }
+
+
 def snapshot(
     session: Session,
     workshop: Workshop,
     role: str,
     join_url: str,
     participant: Participant | None = None,
+    cache: SnapshotCache | None = None,
 ) -> dict[str, Any]:
     """Everything a client of ``role`` needs to draw its screen, at the current version."""
     if role not in ROLES:
         raise ValueError(role)
+    if cache is None:
+        versioned = _versioned_views(session, workshop, role, join_url)
+    else:
+        # The id and creation time name the workshop even where SQLite reuses a deleted id.
+        key = (workshop.id, workshop.created_at, workshop.version, role, join_url)
+        versioned = cache.get(key, lambda: _versioned_views(session, workshop, role, join_url))
     view: dict[str, Any] = {
         "v": workshop.version,
         "role": role,
-        "workshop": workshop_view(workshop, join_url),
+        **versioned,
         "timer": timer_view(workshop),
-        **structure_view(workshop),
-        "cards": cards_view(session, workshop, role),
-        "clusters": [cluster_view(c) for c in clusters(session, workshop)],
-        "goals": [goal_view(g) for g in goals(session, workshop)],
         "rounds": [round_view(session, workshop, r, role) for r in rounds(session, workshop)],
-        "wall": wall_view(session, workshop),
         "groups": group_choices(session, workshop),
     }
     if workshop.is_follow_up:
