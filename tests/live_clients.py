@@ -19,9 +19,19 @@ def csrf(session: requests.Session, url: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', session.get(url).text).group(1)
 
 
-def create_workshop(base: str) -> tuple[requests.Session, int, str]:
+def browser_session(verify: bool | str = True) -> requests.Session:
+    """A browser's cookies and connections; ``verify``: a CA file for a test certificate."""
+    session = requests.Session()
+    if verify is not True:
+        session.verify = verify
+        # Otherwise REQUESTS_CA_BUNDLE from the environment wins over session.verify.
+        session.trust_env = False
+    return session
+
+
+def create_workshop(base: str, verify: bool | str = True) -> tuple[requests.Session, int, str]:
     """The moderator's browser (signed in), the workshop id and its join code."""
-    browser = requests.Session()
+    browser = browser_session(verify)
     page = browser.post(
         f"{base}/new",
         data={"csrf_token": csrf(browser, f"{base}/new"), "title": "Klausur", "language": "de"},
@@ -35,8 +45,8 @@ def create_workshop(base: str) -> tuple[requests.Session, int, str]:
     return browser, workshop_id, code
 
 
-def join(base: str, code: str) -> requests.Session:
-    phone = requests.Session()
+def join(base: str, code: str, verify: bool | str = True) -> requests.Session:
+    phone = browser_session(verify)
     answer = phone.post(f"{base}/j/{code}", data={"csrf_token": csrf(phone, f"{base}/j/{code}")})
     assert answer.status_code == 200 and "/w/" in answer.url
     return phone
@@ -45,24 +55,35 @@ def join(base: str, code: str) -> requests.Session:
 class Client:
     """A Socket.IO client of one role that records what it receives."""
 
-    def __init__(self, base: str, browser: requests.Session, workshop_id: int, role: str):
+    def __init__(
+        self,
+        base: str,
+        browser: requests.Session,
+        workshop_id: int,
+        role: str,
+        transports: tuple[str, ...] = ("websocket",),
+    ):
+        """``transports``: ("polling", "websocket") starts like a browser, long-polling first."""
         self.received: list[tuple[str, dict]] = []
         self.lock = threading.Lock()
         self.base, self.browser, self.workshop_id, self.role = base, browser, workshop_id, role
+        self.transports = list(transports)
         self.connect()
 
     def connect(self) -> None:
         """Connect (again: after the server restarted) with the browser's cookies."""
         if getattr(self, "sio", None) is not None:
             self._drop()
-        self.sio = socketio.Client(reconnection=False)
+        # A browser that checks a test certificate (a CA file) does so for its socket too.
+        tls = {} if self.browser.verify is True else {"http_session": self.browser}
+        self.sio = socketio.Client(reconnection=False, **tls)
         self.sio.on("*", self._record)
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.browser.cookies)
         self.sio.connect(
             self.base,
             headers={"Cookie": cookie},
             auth={"workshop": self.workshop_id, "role": self.role},
-            transports=["websocket"],
+            transports=self.transports,
             wait_timeout=10,
         )
 

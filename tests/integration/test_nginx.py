@@ -1,0 +1,188 @@
+"""The nginx site of deploy/ in front of two gunicorn instances, as docs/deploy.md sets it up.
+
+The site file is used as shipped, with only what a real set-up changes too put in: the ports,
+the certificate (a throw-away one made here), the instances' addresses and the static folder.
+Then phones, moderator and projector go through it over TLS: the redirect to https, the
+headers, websockets and long-polling through the proxy, static files from nginx itself, and
+/metrics kept off the public site. Needs Debian's nginx and openssl (CI installs them).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from deployed import ROOT, free_port, needs
+from live_clients import Client, create_workshop, join
+from sqlalchemy import func, select
+
+from workshop.db import make_engine
+from workshop.models import Connection
+
+SITE = ROOT / "deploy" / "nginx-workshop.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@pytest.fixture
+def ports() -> dict[str, int]:
+    return {"http": free_port(), "https": free_port()}
+
+
+@pytest.fixture
+def instance_env(ports) -> dict[str, str]:
+    """As docs/deploy.md: one proxy in front, the public https address known."""
+    return {"PROXY_COUNT": "1", "PUBLIC_URL": f"https://127.0.0.1:{ports['https']}"}
+
+
+@pytest.fixture
+def certificate(tmp_path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1; it is its own CA for the clients."""
+    needs(shutil.which("openssl") is not None, "needs openssl")
+    cert, key = tmp_path / "site.pem", tmp_path / "site.key"
+    request = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    request += ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"]
+    request += ["-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(request, check=True, capture_output=True)
+    return cert, key
+
+
+def site_config(ports: dict[str, int], servers: list[str], cert: Path, key: Path) -> str:
+    """The shipped site with this machine's ports, certificate, instances and static folder."""
+    site = SITE.read_text()
+    upstreams = "".join(f"    server {base.removeprefix('http://')};\n" for base in servers)
+    replacements = [
+        (r"(    server 127\.0\.0\.1:\d+;\n)+", upstreams),
+        (r"listen 80;", f"listen 127.0.0.1:{ports['http']};"),
+        (r"listen 443 ssl", f"listen 127.0.0.1:{ports['https']} ssl"),
+        (r"\s*listen \[::\]:\d+[^;]*;", ""),  # the machine may have no IPv6
+        (r"ssl_certificate +\S+;", f"ssl_certificate {cert};"),
+        (r"ssl_certificate_key +\S+;", f"ssl_certificate_key {key};"),
+        (r"alias /opt/workshop/static/;", f"alias {ROOT / 'static'}/;"),
+    ]
+    for pattern, value in replacements:
+        site, count = re.subn(pattern, value, site)
+        assert count, f"the site no longer has {pattern!r}: update this test with deploy.md"
+    return site
+
+
+@pytest.fixture
+def site(servers, ports, certificate, tmp_path):
+    """nginx with the site in front of the two instances; the public https address."""
+    needs(Path(NGINX).exists(), "needs Debian's nginx (apt-get install nginx)")
+    cert, key = certificate
+    folder = tmp_path / "nginx"
+    folder.mkdir()
+    (folder / "site.conf").write_text(site_config(ports, servers, cert, key))
+    # The main file of Debian's package, reduced to what a test run may write to.
+    (folder / "nginx.conf").write_text(
+        f"""
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    include {folder}/site.conf;
+}}
+"""
+    )
+    command = [NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder)]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(ports["https"], process, folder / "error.log")
+        yield f"https://127.0.0.1:{ports['https']}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"nginx stopped: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail("nginx did not listen")
+
+
+def test_the_site_serves_a_room_over_tls(site, ports, certificate, process_database_url):
+    ca = str(certificate[0])
+    # Plain http only redirects to https.
+    plain = requests.get(f"http://127.0.0.1:{ports['http']}/j/ABC", allow_redirects=False)
+    assert plain.status_code == 301
+    assert plain.headers["Location"].startswith("https://127.0.0.1")
+
+    browser, workshop_id, code = create_workshop(site, verify=ca)
+    front = browser.get(f"{site}/")
+    assert front.status_code == 200
+    assert "max-age=31536000" in front.headers["Strict-Transport-Security"]
+    assert "default-src 'self'" in front.headers["Content-Security-Policy"]
+    # Cookies only travel over TLS (the app knows it is behind https from PUBLIC_URL).
+    assert all(cookie.secure for cookie in browser.cookies)
+    # Static files come from nginx, cacheable; the metrics stay inside.
+    script = browser.get(f"{site}/static/js/lib/socket.js")
+    assert script.status_code == 200 and "public" in script.headers["Cache-Control"]
+    assert browser.get(f"{site}/metrics").status_code == 404
+
+    # nginx gives each browser its own route: one venue's phones behind one address (all are
+    # 127.0.0.1 here) still spread over the instances, and each stays on its own.
+    assert re.fullmatch(r"[0-9a-f]{32}", browser.cookies["workshop_route"])
+    crowd = [
+        Client(site, join(site, code, verify=ca), workshop_id, "participant") for _ in range(12)
+    ]
+    engine = make_engine(process_database_url)
+    with engine.connect() as connection:
+        per_instance = connection.execute(
+            select(Connection.server_id, func.count()).group_by(Connection.server_id)
+        ).all()
+    engine.dispose()
+    assert len(per_instance) == 2, per_instance  # all on one: 1 in 2,048 with a fair hash
+    for client in crowd:
+        client.close()
+
+    moderator = Client(site, browser, workshop_id, "moderator")
+    # A projector and a phone that start like a browser: long-polling, then the upgrade.
+    projector = Client(site, browser, workshop_id, "projector", ("polling", "websocket"))
+    phones = [
+        Client(site, join(site, code, verify=ca), workshop_id, "participant", transports)
+        for transports in (("websocket",), ("polling", "websocket"), ("polling",))
+    ]
+    try:
+        moderator.send("phase.set", phase="goals")
+        goal = moderator.send("goal.create", title="Übergänge sichern")["goal"]["id"]
+        moderator.send("phase.set", phase="vote")
+        for phone in phones:
+            phone.wait_for("phase.changed", lambda data: data["phase"] == "vote")
+        round_id = moderator.send("round.create", budget=5, max_per_goal=5, live_results=True)[
+            "round"
+        ]["id"]
+        moderator.send("round.status", round_id=round_id, status="open")
+        for number, phone in enumerate(phones, start=1):
+            phone.send("vote.dots", round_id=round_id, goal_id=goal, dots=number)
+        tally = projector.wait_for(
+            "round.tally", lambda t: {r["goal_id"]: r["dots"] for r in t["results"]} == {goal: 6}
+        )
+        assert tally["round_id"] == round_id
+        progress = projector.wait_for("round.progress", lambda p: p["voted"] == 3)
+        assert progress["eligible"] == 15  # the crowd joined too
+    finally:
+        for client in (moderator, projector, *phones):
+            client.close()
