@@ -18,10 +18,14 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 def make_engine(url: str) -> Engine:
     """Create the engine; SQLite gets WAL, a busy timeout and foreign keys."""
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         # One connection per thread/greenlet; 15 s covers a burst of 40 phones writing at once.
+        # A file does not go away like a server's connection: no ping before each use.
         kwargs["connect_args"] = {"timeout": 15, "check_same_thread": False}
+    else:
+        # A database server restarted meanwhile: find out before a request fails on it.
+        kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
