@@ -1,5 +1,5 @@
-"""What the benchmarks share: a server subprocess, joining phones over HTTP, Socket.IO clients,
-throw-away databases, /proc readings and percentiles.
+"""What the benchmarks share: a server subprocess (``run.py`` or a gunicorn instance as deployed),
+joining phones over HTTP, Socket.IO clients, throw-away databases, /proc readings and percentiles.
 
 Used by ``async_modes.py`` and ``voting_load.py``; not a test and not part of the package.
 """
@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,8 @@ HOST = "127.0.0.1"
 MODES = ("eventlet", "gevent", "threading")
 DEFAULT_POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 COOKIE_NAME = "workshop_session"
+#: The production settings of one instance (docs/deploy.md), relative to the checkout.
+GUNICORN_CONFIG = Path("deploy") / "gunicorn.conf.py"
 
 SERVER_START_TIMEOUT = 60.0
 HTTP_TIMEOUT = 30.0
@@ -51,13 +53,20 @@ SERVER_ERROR_RE = re.compile(r"Traceback|\bERROR\b|\bCRITICAL\b|Exception")
 
 @dataclass
 class Server:
-    """A running server subprocess and what its demo printed."""
+    """A running server subprocess and its demo workshop's join code and moderator token."""
 
     process: subprocess.Popen[bytes]
     log_path: Path
     base: str
     code: str = ""
     token: str = ""
+    #: gunicorn's worker, the child that serves; None for ``run.py``, which serves itself.
+    worker: int | None = None
+
+    @property
+    def pid(self) -> int:
+        """The process that serves: the one whose CPU and memory count."""
+        return self.worker or self.process.pid
 
 
 def add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -123,17 +132,135 @@ def start_server(
 
 
 def stop_server(server: Server) -> None:
-    """Stop the server: Ctrl+C first, then terminate, then kill."""
+    """Stop the server: Ctrl+C first, then terminate, then kill.
+
+    Ctrl+C is also gunicorn's quick shutdown (SIGTERM would wait for open websockets). Its
+    worker, if the arbiter had to be killed, is stopped by its pid too.
+    """
     process = server.process
-    if process.poll() is not None:
-        return
-    for stop in (lambda: process.send_signal(signal.SIGINT), process.terminate, process.kill):
-        stop()
+    if process.poll() is None:
+        for stop in (lambda: process.send_signal(signal.SIGINT), process.terminate, process.kill):
+            stop()
+            try:
+                process.wait(timeout=10)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    if server.worker:
+        _stop_orphan(server.worker)
+
+
+def _stop_orphan(pid: int) -> None:
+    """Kill a gunicorn worker that outlived its arbiter (it normally exits with it)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
         try:
-            process.wait(timeout=10)
+            if b"gunicorn" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return  # gone, and the number is not ours any more
+        except OSError:
             return
-        except subprocess.TimeoutExpired:
+        time.sleep(0.1)
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def prepare_database(env: dict[str, str], cwd: Path = REPO_ROOT) -> tuple[str, str]:
+    """Migrate once and create the demo workshop, before any gunicorn instance starts.
+
+    As deployed, ``workshop-migrate.service`` migrates and the instances run with
+    AUTO_MIGRATE=false, so no two processes migrate at once. gunicorn has no ``--demo``: the
+    demo is made here by what ``run.py --demo`` calls (``workshop.cli.create_demo``), once, in
+    the shared database. Returns its join code and moderator token.
+    """
+    _run_step("migrate", [sys.executable, "-m", "workshop", "migrate"], env, cwd)
+    output = _run_step("demo", [sys.executable, "-c", DEMO_SCRIPT], env, cwd)
+    code, token = CODE_RE.search(output), TOKEN_RE.search(output)
+    if not (code and token):
+        raise RuntimeError(f"demo printed no code and link: {output[-300:]!r}")
+    return code.group(1), token.group(1)
+
+
+#: Creates the demo as ``run.py --demo`` does, as a console command would (no heartbeat, no
+#: green threads, no migration), and prints it in ``run.py``'s words for CODE_RE and TOKEN_RE.
+DEMO_SCRIPT = """
+from workshop import create_app
+from workshop.cli import create_demo
+
+app = create_app({"HEARTBEAT": False, "ASYNC_MODE": "threading", "AUTO_MIGRATE": False})
+code, token = create_demo(app)
+print(f"Demo-Workshop: Code {code}")
+print(f"/m/{token}")
+"""
+
+
+def _run_step(name: str, command: list[str], env: dict[str, str], cwd: Path) -> str:
+    """Run a set-up command to its end; its output, or an error with its last line."""
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=SERVER_START_TIMEOUT,
+    )
+    if done.returncode != 0:
+        last = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()][-1:]
+        raise RuntimeError(f"{name} failed ({done.returncode}): {last}")
+    return done.stdout
+
+
+def flush_message_queue(url: str) -> None:
+    """Empty the Redis database of the message queue: no pushes of an earlier run linger."""
+    import redis  # only the runs with several processes need it ([deploy] installs it)
+
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:  # its repr says little ("network:ConnectionError")
+        raise RuntimeError(f"message queue {url}: {error}") from error
+    finally:
+        client.close()
+
+
+def start_gunicorn(mode: str, env: dict[str, str], log_path: Path, cwd: Path = REPO_ROOT) -> Server:
+    """Start one instance as deployed: gunicorn with ``deploy/gunicorn.conf.py`` on a free port.
+
+    The config runs one worker of ``mode``'s class (ASYNC_MODE). ``env`` is the same for every
+    instance (:func:`server_env`: one SECRET_KEY, so a cookie is valid on each); the database
+    must be migrated already (:func:`prepare_database`).
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-c", str(cwd / GUNICORN_CONFIG)]
+    command += ["--bind", f"{HOST}:{port}"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env={**env, "ASYNC_MODE": mode, "AUTO_MIGRATE": "false"},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return Server(process=process, log_path=log_path, base=f"http://{HOST}:{port}")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from /proc/*/stat.
+
+    /proc/<pid>/task/*/children would be shorter but is missing on some kernels.
+    """
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
             continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # field 4 of proc(5): the parent
+            children.append(int(entry.name))
+    return sorted(children)
 
 
 def read_log(server: Server) -> str:
@@ -182,9 +309,7 @@ async def wait_until_ready(server: Server, session: aiohttp.ClientSession) -> No
     """Wait for the demo's code and link in the output, then for ``/healthz``."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            last = [line for line in read_log(server).splitlines() if line.strip()][-1:]
-            raise RuntimeError(f"server exited early (see --keep-logs): {last}")
+        _check_running(server)
         output = read_log(server)
         code, token = CODE_RE.search(output), TOKEN_RE.search(output)
         if code and token and await _healthy(server, session):
@@ -192,6 +317,30 @@ async def wait_until_ready(server: Server, session: aiohttp.ClientSession) -> No
             return
         await asyncio.sleep(0.2)
     raise TimeoutError(f"server not ready after {SERVER_START_TIMEOUT:.0f} s")
+
+
+async def wait_until_serving(server: Server, session: aiohttp.ClientSession) -> None:
+    """Wait for a gunicorn instance's ``/healthz``, then note its worker's pid.
+
+    Only the worker loads the app, so the one answering ``/healthz`` is the one to measure.
+    """
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        _check_running(server)
+        if await _healthy(server, session):
+            workers = child_pids(server.process.pid)
+            if len(workers) != 1:
+                raise RuntimeError(f"gunicorn runs {len(workers)} workers, not one")
+            server.worker = workers[0]
+            return
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"gunicorn not serving after {SERVER_START_TIMEOUT:.0f} s")
+
+
+def _check_running(server: Server) -> None:
+    if server.process.poll() is not None:
+        last = [line for line in read_log(server).splitlines() if line.strip()][-1:]
+        raise RuntimeError(f"server exited early (see --keep-logs): {last}")
 
 
 async def _healthy(server: Server, session: aiohttp.ClientSession) -> bool:

@@ -8,6 +8,7 @@ about 1 s, then backing off up to 5 s, with random spread, each time with a new 
 the phone's cookie. Prints the figures; not a test.
 
     python benchmarks/restart.py --phones 1000 [--modes eventlet] [--database postgres]
+    python benchmarks/restart.py --app-dir ../other-checkout   # the same for another version
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import socketio
 from _harness import (
+    REPO_ROOT,
     add_server_options,
     connect,
     cpu_seconds,
@@ -103,7 +105,9 @@ async def measure(mode: str, options: argparse.Namespace) -> list[str]:
         fresh_database(options, folder) as database_url,
     ):
         env = {"SECRET_KEY": secrets.token_hex(32), "RATE_LIMITS": "false"}
-        server = start_server(mode, database_url, Path(folder) / "first.log", extra_env=env)
+        server = start_server(
+            mode, database_url, Path(folder) / "first.log", extra_env=env, cwd=options.app_dir
+        )
         phones = [Phone(n) for n in range(options.phones)]
         try:
             async with new_http_session() as session:
@@ -118,7 +122,13 @@ async def measure(mode: str, options: argparse.Namespace) -> list[str]:
             server.process.wait()
             killed = time.monotonic()
             server = start_server(
-                mode, database_url, Path(folder) / "second.log", ("run.py",), env, port=port
+                mode,
+                database_url,
+                Path(folder) / "second.log",
+                ("run.py",),
+                env,
+                cwd=options.app_dir,
+                port=port,
             )
             cpu_start = cpu_seconds(server.process.pid)
             back = await wait_for(
@@ -159,6 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--join-concurrency", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=120.0, help="s to wait for everybody")
     parser.add_argument("--keep-logs", metavar="DIR")
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=REPO_ROOT,
+        help="checkout whose run.py is measured (default: this one)",
+    )
     options = parser.parse_args(argv)
     print(
         "| mode | db | phones | join s | back | s after kill p50 | p95 | max | all back s "

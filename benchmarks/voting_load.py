@@ -18,6 +18,18 @@ database). Against each it
 5. checks the outcome: the moderator's ``round.preview`` and (app) the ``dot_vote`` rows against
    what each phone was acknowledged.
 
+Several processes, as deployed (docs/deploy.md). With ``--processes K`` above 1 the app runs as
+K gunicorn instances (``deploy/gunicorn.conf.py``: one async worker each, its class from
+ASYNC_MODE) on a throw-away PostgreSQL database and Flask-SocketIO's Redis message queue
+(``--redis-url``, emptied before each run). The database is migrated once and the demo workshop
+created once before they start (as ``workshop-migrate.service`` does; gunicorn has no
+``--demo``); they share one SECRET_KEY, so a cookie is valid on each. Phone *i* joins, over
+HTTP and its socket, at instance i mod K, as a least-connections balancer would spread them;
+the moderator is on instance 0 and the projector on instance K−1, so the tallies it times cross
+the queue. The phones go straight to the instances: there is no nginx in between, so a
+balancer's own cost is not measured. Only the app runs this way: the floor server has no
+database or queue to share.
+
 How vote→projector latency is exact. Phone *i* votes only on goal G[i mod G], and each vote puts
 one more dot there (``dots`` = the dots its last ack confirmed + 1), so every acknowledged vote
 adds exactly one dot to one goal and a goal's total only grows. Votes on one goal are sent one
@@ -37,13 +49,17 @@ missing is lost, one too many doubled.
 
 Server CPU (``/proc/<pid>/stat``) is taken over the voting burst, RSS (``/proc/<pid>/status``)
 idle (moderator and projector connected), with all phones connected, and at the end;
-KB/phone = (RSS connected − RSS idle) / N. ``--profile DIR`` records the app server with py-spy
-(``pip install py-spy``) during the burst and prints where the time goes.
+KB/phone = (RSS connected − RSS idle) / N. With several processes these are the gunicorn
+workers' figures (the process that serves, not its arbiter), summed over the instances.
+``--profile DIR`` records the app server with py-spy (``pip install py-spy``) during the burst
+and prints where the time goes; with several processes, instance 0's worker only.
 
 It is a measuring tool, not a test. Needs ``aiohttp`` and ``python-socketio[client]``::
 
     python benchmarks/voting_load.py                        # 1,000 phones, 20 s, all modes
     python benchmarks/voting_load.py --database postgres --modes gevent --phones 500
+    python benchmarks/voting_load.py --processes 2 --database postgres --modes eventlet \
+        --phones 2000                                       # 2 gunicorn instances, Redis
 
 Client and server share the machine: the figures include the clients' own CPU use, which is
 reported, and which the floor pays alike.
@@ -79,9 +95,11 @@ from _harness import (
     REPO_ROOT,
     Server,
     add_server_options,
+    child_pids,
     connect,
     cpu_seconds,
     disconnect_all,
+    flush_message_queue,
     fresh_database,
     join_phone,
     machine_busy_seconds,
@@ -90,14 +108,18 @@ from _harness import (
     new_client,
     new_http_session,
     percentile,
+    prepare_database,
     read_log,
     rss_mb,
     seconds,
+    server_env,
     server_errors,
     session_cookie,
+    start_gunicorn,
     start_server,
     stop_server,
     wait_until_ready,
+    wait_until_serving,
 )
 from sqlalchemy import create_engine, text
 
@@ -109,6 +131,8 @@ MAX_DOTS = 50
 #: A vote sent this much after its planned time counts as late.
 LATE_SECONDS = 0.05
 FLOOR_SCRIPT = str(REPO_ROOT / "benchmarks" / "floor_server.py")
+#: Flask-SocketIO's message queue with several processes; emptied before every run.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 def now() -> float:
@@ -148,6 +172,8 @@ class Lane:
 class Phone:
     number: int
     lane: int
+    #: The server process it joins and stays connected to (number mod processes).
+    instance: int = 0
     cookie: str = ""
     client: socketio.AsyncClient | None = None
     participant_id: int | None = None
@@ -164,6 +190,7 @@ class Run:
     mode: str
     database: str
     phones: int
+    processes: int = 1
     stage: str = "start"
     closing: bool = False
     broke: str = ""
@@ -195,8 +222,17 @@ class Run:
     rss_idle_mb: float = 0.0
     rss_connected_mb: float = 0.0
     rss_end_mb: float = 0.0
+    #: Per server process: connected phones, CPU over the burst, RSS at the end.
+    phones_each: list[int] = field(default_factory=list)
+    cpu_vote_each: list[float] = field(default_factory=list)
+    rss_end_each: list[float] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
     profile: list[str] = field(default_factory=list)
+
+    @property
+    def server(self) -> str:
+        """``app``, or ``app ×2`` for two processes, so such rows can sit side by side."""
+        return server_label(self.target, self.processes)
 
     def error(self, kind: str, detail: str = "") -> None:
         self.errors[kind] += 1
@@ -212,6 +248,10 @@ class Run:
         if not self.connected or not self.rss_connected_mb:
             return math.nan
         return (self.rss_connected_mb - self.rss_idle_mb) * 1024 / self.connected
+
+
+def server_label(target: str, processes: int) -> str:
+    return target if processes == 1 else f"{target} ×{processes}"
 
 
 # --- the projector, in a process of its own --------------------------------------------------
@@ -346,10 +386,14 @@ async def join_and_connect(phone: Phone, server: Server, workshop: int, run: Run
 
 
 async def join_phones(
-    phones: list[Phone], server: Server, workshop: int, options: argparse.Namespace, run: Run
+    phones: list[Phone],
+    servers: list[Server],
+    workshop: int,
+    options: argparse.Namespace,
+    run: Run,
 ) -> None:
-    """Join every phone, ``--join-concurrency`` at a time and at most ``--join-rate`` per
-    second; time it until the last snapshot."""
+    """Join every phone at its server, ``--join-concurrency`` at a time and at most
+    ``--join-rate`` per second; time it until the last snapshot."""
     limit = asyncio.Semaphore(options.join_concurrency)
     started = now()
 
@@ -359,14 +403,13 @@ async def join_phones(
         async with limit:
             began = now()
             try:
-                await join_and_connect(phone, server, workshop, run)
+                await join_and_connect(phone, servers[phone.instance], workshop, run)
                 run.join_each.append(now() - began)
             except Exception as error:
                 run.error("join", repr(error))
 
     await asyncio.gather(*(one(phone) for phone in phones))
     run.join_s = now() - started
-    run.connected = sum(1 for p in phones if p.snapshot.is_set())
 
 
 async def vote_loop(
@@ -637,7 +680,8 @@ def profiling(options: argparse.Namespace, run: Run, pid: int, phase: str) -> It
     if not (options.profile and run.target == "app"):
         yield
         return
-    path = Path(options.profile) / f"{run.mode}-{run.database}-{phase}.txt"
+    processes = f"-x{run.processes}" if run.processes > 1 else ""
+    path = Path(options.profile) / f"{run.mode}-{run.database}{processes}-{phase}.txt"
     profiler = start_profile(pid, path)
     try:
         yield
@@ -680,40 +724,72 @@ async def open_round(moderator: socketio.AsyncClient, workshop: int, lanes: list
     return round_id
 
 
+def cpu_each(servers: list[Server]) -> list[float]:
+    """CPU seconds so far of each server process (gunicorn: its worker)."""
+    return [cpu_seconds(server.pid) for server in servers]
+
+
+def rss_each(servers: list[Server]) -> list[float]:
+    """Resident MiB of each server process (gunicorn: its worker)."""
+    return [rss_mb(server.pid) for server in servers]
+
+
 async def measure(
-    server: Server, run: Run, options: argparse.Namespace, database_url: str | None
+    servers: list[Server], run: Run, options: argparse.Namespace, database_url: str | None
 ) -> None:
-    """Drive one started server through set-up, joins, the voting burst and the checks."""
+    """Drive the started server(s) through set-up, joins, the voting burst and the checks.
+
+    One server: everybody is on it. Several: phone *i* on server i mod K, the moderator on the
+    first and the projector on the last; CPU and RSS are summed over them.
+    """
     async with new_http_session() as session:
-        await wait_until_ready(server, session)
-    pid = server.process.pid
+        for server in servers:
+            if server.code:  # a gunicorn instance: the demo was created before it started
+                await wait_until_serving(server, session)
+            else:  # run.py or the floor prints its demo once it has made it
+                await wait_until_ready(server, session)
+    first, last = servers[0], servers[-1]
     run.stage = "moderator"
-    cookie, workshop = await moderator_login(server.base, server.token)
+    cookie, workshop = await moderator_login(first.base, first.token)
     moderator = socketio.AsyncClient(reconnection=True, handle_sigint=False)
     watch_connection(moderator, "moderator", run)
-    await connect(moderator, server.base, cookie, {"workshop": workshop, "role": "moderator"})
-    phones = [Phone(number=n, lane=n % options.goals) for n in range(options.phones)]
-    projector = Projector(server.base, cookie, workshop)
+    await connect(moderator, first.base, cookie, {"workshop": workshop, "role": "moderator"})
+    phones = [
+        Phone(number=n, lane=n % options.goals, instance=n % len(servers))
+        for n in range(options.phones)
+    ]
+    projector = Projector(last.base, cookie, workshop)
     try:
         lanes = await set_up(moderator, workshop, options.goals)
         run.stage = "projector"
         await projector.ready()
         await asyncio.sleep(1.0)
-        run.rss_idle_mb = rss_mb(pid)
+        run.rss_idle_mb = sum(rss_each(servers))
 
         run.stage = "join"
-        cpu, client_cpu = cpu_seconds(pid), time.process_time()
-        with profiling(options, run, pid, "join"):
-            await asyncio.wait_for(
-                join_phones(phones, server, workshop, options, run),
-                options.join_timeout,
-            )
-        run.cpu_join_s = cpu_seconds(pid) - cpu
-        run.client_cpu_join_s = time.process_time() - client_cpu
+        cpu, client_cpu = sum(cpu_each(servers)), time.process_time()
+        try:
+            with profiling(options, run, first.pid, "join"):
+                await asyncio.wait_for(
+                    join_phones(phones, servers, workshop, options, run),
+                    options.join_timeout,
+                )
+        except TimeoutError:
+            timeout = options.join_timeout
+            raise TimeoutError(f"joins not done within --join-timeout {timeout:g} s") from None
+        finally:
+            # Also after a timeout: how many got in, where, and what that cost.
+            run.connected = sum(1 for p in phones if p.snapshot.is_set())
+            run.phones_each = [
+                sum(1 for p in phones if p.instance == index and p.snapshot.is_set())
+                for index in range(len(servers))
+            ]
+            run.cpu_join_s = sum(cpu_each(servers)) - cpu
+            run.client_cpu_join_s = time.process_time() - client_cpu
         if run.connected < len(phones):
             run.broke = f"join: {run.connected}/{len(phones)} phones connected"
         await asyncio.sleep(SETTLE_SECONDS)
-        run.rss_connected_mb = rss_mb(pid)
+        run.rss_connected_mb = sum(rss_each(servers))
 
         run.stage = "round"
         await connected(moderator)
@@ -723,8 +799,8 @@ async def measure(
         voters = [p for p in phones if p.snapshot.is_set()]
         run.planned = len(voters) * votes_per_phone(options)
         start = now() + 1.0
-        with profiling(options, run, pid, "vote"):
-            cpu, client_cpu = cpu_seconds(pid), time.process_time()
+        with profiling(options, run, first.pid, "vote"):
+            cpu_before, client_cpu = cpu_each(servers), time.process_time()
             machine = machine_busy_seconds()
             await asyncio.wait_for(
                 asyncio.gather(
@@ -733,12 +809,16 @@ async def measure(
                 options.duration + ACK_TIMEOUT + 30,
             )
             run.vote_seconds = now() - start
-            run.cpu_vote_s = cpu_seconds(pid) - cpu
+            run.cpu_vote_each = [
+                after - before for after, before in zip(cpu_each(servers), cpu_before, strict=True)
+            ]
+            run.cpu_vote_s = sum(run.cpu_vote_each)
             run.client_cpu_vote_s = time.process_time() - client_cpu
             run.others_vote_s = (
                 machine_busy_seconds() - machine - run.cpu_vote_s - run.client_cpu_vote_s
             )
-        run.rss_end_mb = rss_mb(pid)
+        run.rss_end_each = rss_each(servers)
+        run.rss_end_mb = sum(run.rss_end_each)
         await asyncio.sleep(SETTLE_SECONDS)  # the last coalesced tallies
 
         run.stage = "checks"
@@ -757,30 +837,88 @@ async def measure(
         await disconnect_all([moderator, *(p.client for p in phones if p.client)])
 
 
+def start_servers(
+    started: list[Server],
+    mode: str,
+    options: argparse.Namespace,
+    folder: Path,
+    database_url: str | None,
+) -> None:
+    """Start the app (on ``database_url``) or, without a database, the floor, with the logs
+    and instance folder in ``folder``. Each server joins ``started`` at once, so the caller
+    stops it whatever fails next.
+
+    One app process is ``run.py --demo``; several are gunicorn instances on one database and
+    one message queue, with one secret, after the migration and the demo were made once.
+    """
+    if not database_url:
+        log_path = folder / "server.log"
+        started.append(start_server(mode, "", log_path, (FLOOR_SCRIPT,), cwd=options.app_dir))
+        return
+    if options.processes == 1:
+        started.append(start_server(mode, database_url, folder / "server.log", cwd=options.app_dir))
+        return
+    flush_message_queue(options.redis_url)
+    env = server_env(
+        database_url,
+        {"SOCKETIO_MESSAGE_QUEUE": options.redis_url, "INSTANCE_PATH": str(folder / "instance")},
+    )
+    code, token = prepare_database(env, options.app_dir)
+    for index in range(options.processes):
+        server = start_gunicorn(mode, env, folder / f"server-{index}.log", options.app_dir)
+        server.code, server.token = code, token
+        started.append(server)
+
+
+def stop_servers(servers: list[Server], run: Run, options: argparse.Namespace) -> None:
+    """Collect the servers' error lines, stop every one of them whatever fails, then keep
+    their logs with ``--keep-logs`` (one per instance)."""
+    several = len(servers) > 1
+    try:
+        for index, server in enumerate(servers):
+            prefix = f"[instance {index}] " if several else ""
+            run.server_errors += [prefix + line for line in server_errors(server)]
+            running = server.process.poll() is None
+            if server.worker and running and child_pids(server.process.pid) != [server.worker]:
+                # CPU and memory were read from the worker that is gone.
+                run.error("gunicorn replaced its worker", f"instance {index}")
+    finally:
+        for server in servers:
+            stop_server(server)
+    if options.keep_logs:
+        for index, server in enumerate(servers):
+            name = f"{run.target}-{run.mode}-{options.database}"
+            name += f"-instance{index}.log" if several else ".log"
+            kept = Path(options.keep_logs) / name
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(read_log(server))
+
+
 async def run_target(target: str, mode: str, options: argparse.Namespace) -> Run:
     """Start the app or the floor for ``mode`` on a fresh database, measure, always stop it."""
-    run = Run(target=target, mode=mode, database=options.database, phones=options.phones)
+    processes = options.processes if target == "app" else 1
+    run = Run(
+        target=target,
+        mode=mode,
+        database=options.database,
+        phones=options.phones,
+        processes=processes,
+    )
     with (
         tempfile.TemporaryDirectory(prefix=f"bench-{target}-{mode}-") as folder,
         fresh_database(options, folder) if target == "app" else nullcontext() as database_url,
     ):
-        log_path = Path(folder) / "server.log"
-        if database_url:
-            server = start_server(mode, database_url, log_path, cwd=options.app_dir)
-        else:
-            server = start_server(mode, "", log_path, (FLOOR_SCRIPT,), cwd=options.app_dir)
+        servers: list[Server] = []
         try:
-            await asyncio.wait_for(measure(server, run, options, database_url), options.run_timeout)
+            start_servers(servers, mode, options, Path(folder), database_url)
+            await asyncio.wait_for(
+                measure(servers, run, options, database_url), options.run_timeout
+            )
             await asyncio.sleep(SETTLE_SECONDS)
         except Exception as error:
             run.broke = run.broke or f"{run.stage}: {error!r}"
         finally:
-            run.server_errors = server_errors(server)
-            stop_server(server)
-            if options.keep_logs:
-                kept = Path(options.keep_logs) / f"{target}-{mode}-{options.database}.log"
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                kept.write_text(read_log(server))
+            stop_servers(servers, run, options)
     return run
 
 
@@ -813,7 +951,7 @@ HEADERS = [
 def row(run: Run) -> list[str]:
     ok = sum(1 for v in run.votes if v.ok)
     return [
-        run.target,
+        run.server,
         run.mode,
         run.database,
         f"{run.connected}/{run.phones}",
@@ -853,9 +991,17 @@ def ratio_row(app: Run, floor: Run) -> list[str]:
 
 def details(run: Run) -> Iterator[str]:
     """What the table leaves out: where it broke, lateness, client load, checks, errors."""
-    name = f"{run.target}/{run.mode}/{run.database}"
+    name = f"{run.server}/{run.mode}/{run.database}"
     if run.broke:
         yield f"{name}: BROKE at {run.broke}"
+    if run.processes > 1:
+        yield (
+            f"{name}: {run.processes} gunicorn instances, phones per instance "
+            f"{', '.join(map(str, run.phones_each)) or '–'} (moderator on 0, projector on "
+            f"{run.processes - 1}); worker CPU voting per instance "
+            f"{', '.join(seconds(cpu, 1) for cpu in run.cpu_vote_each) or '–'} s; worker RSS at "
+            f"the end {', '.join(f'{rss:.0f}' for rss in run.rss_end_each) or '–'} MiB"
+        )
     late = [v.sent - v.scheduled for v in run.votes]
     yield (
         f"{name}: one phone's join (HTTP until snapshot) p50 {ms(percentile(run.join_each, 0.5))}"
@@ -885,8 +1031,9 @@ def details(run: Run) -> Iterator[str]:
         yield f"{name} server: {line[:300]}"
     if run.server_errors:
         yield f"{name} server: {len(run.server_errors)} error lines in all"
+    where = " (instance 0)" if run.processes > 1 else ""
     for line in run.profile:
-        yield f"{name} profile: {line}"
+        yield f"{name} profile{where}: {line}"
 
 
 def percent(part: float, whole: float) -> str:
@@ -906,6 +1053,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--goals", type=int, default=50, help="goals in the round (50)")
     add_server_options(parser)
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="app server processes (1: run.py; more: gunicorn instances as deployed, on "
+        "PostgreSQL and the Redis message queue)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=DEFAULT_REDIS_URL,
+        help="Redis database of the message queue with --processes > 1; emptied before every "
+        f"run, so give it one of its own ({DEFAULT_REDIS_URL})",
+    )
+    parser.add_argument(
         "--join-concurrency", type=int, default=50, help="phones joining at once (50)"
     )
     parser.add_argument(
@@ -920,22 +1080,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--servers",
         nargs="+",
         choices=("app", "floor"),
-        default=["app", "floor"],
-        help="what to measure in each mode (both, for the ratio)",
+        help="what to measure in each mode (default: both, for the ratio; the app alone with "
+        "--processes > 1)",
     )
     parser.add_argument(
         "--app-dir",
         type=Path,
         default=REPO_ROOT,
-        help="checkout whose run.py is measured (default: this one)",
+        help="checkout whose run.py (--processes > 1: deploy/gunicorn.conf.py) is measured "
+        "(default: this one)",
     )
-    parser.add_argument("--profile", metavar="DIR", help="py-spy the app server into DIR")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="py-spy the app server into DIR (--processes > 1: instance 0's worker)",
+    )
     parser.add_argument("--keep-logs", metavar="DIR", help="copy each server's output here")
     options = parser.parse_args(argv)
     if not 1 <= options.goals <= options.phones:
         parser.error("--goals must be between 1 and --phones")
     if votes_per_phone(options) > MAX_DOTS:
         parser.error(f"--duration × --rate may be at most {MAX_DOTS} (one dot per vote)")
+    if options.processes < 1:
+        parser.error("--processes must be at least 1")
+    if options.processes > 1:
+        if options.database != "postgres":
+            parser.error("--processes > 1 needs --database postgres: the processes share it")
+        if options.servers and "floor" in options.servers:
+            parser.error(
+                "--processes > 1 measures the app only: the floor server has no database or "
+                "message queue to share (use --servers app)"
+            )
+    options.servers = options.servers or (["app", "floor"] if options.processes == 1 else ["app"])
     return options
 
 
@@ -945,8 +1121,9 @@ async def run_all(options: argparse.Namespace) -> list[dict[str, Run]]:
     for mode in options.modes:
         runs = {}
         for target in options.servers:
+            server = server_label(target, options.processes if target == "app" else 1)
             print(
-                f"… {target} in {mode} on {options.database}, {options.phones} phones", flush=True
+                f"… {server} in {mode} on {options.database}, {options.phones} phones", flush=True
             )
             runs[target] = await run_target(target, mode, options)
         results.append(runs)
@@ -968,6 +1145,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{options.goals} goals, websocket transport; joining {options.join_concurrency} at a "
         f"time" + (f", {options.join_rate:g} per second" if options.join_rate else "")
     )
+    if options.processes > 1:
+        print(
+            f"app ×{options.processes}: gunicorn instances (deploy/gunicorn.conf.py, one worker "
+            "each) sharing PostgreSQL and the Redis message queue; phone i at instance i mod "
+            f"{options.processes}, moderator at 0, projector at {options.processes - 1}, no "
+            "balancer in front; CPU and RSS are the workers', summed"
+        )
     rows = []
     for runs in results:
         rows += [row(run) for run in runs.values()]
