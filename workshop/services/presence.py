@@ -57,10 +57,10 @@ def add_connection(
     role: str,
     participant_id: int | None,
 ) -> None:
-    """Record an open connection."""
+    """Record an open connection (a socket id is new for every connection)."""
     if session.get(ServerProcess, server_id) is None:
         beat(session, server_id)
-    session.merge(
+    session.add(
         Connection(
             sid=sid,
             server_id=server_id,
