@@ -196,11 +196,11 @@ def test_a_failing_push_does_not_stop_the_votes_after_it(app, open_round, monkey
     real = vote_queue.tell_voter
     calls = []
 
-    def fail_once(voter, data):
+    def fail_once(voter, data, sender):
         calls.append(data)
         if len(calls) == 1:
             raise RuntimeError("simulated push failure")
-        real(voter, data)
+        real(voter, data, sender)
 
     monkeypatch.setattr(vote_queue, "tell_voter", fail_once)
     first = phones[0].emit(

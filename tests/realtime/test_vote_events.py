@@ -1,7 +1,7 @@
 """Dot voting over Socket.IO: secret ballots, coalesced aggregates, reveal."""
 
 import pytest
-from helpers import cmd, settle
+from helpers import cmd, join_as_participant, settle, socket_for
 
 
 def names(client):
@@ -44,9 +44,34 @@ def test_votes_reach_others_only_as_coalesced_progress(round_open):
         "paper": 0,
     }
     assert not [n for n, _ in received if n in ("round.tally", "ballot.changed")]
-    # Each phone heard about its own ballot only: one push per own vote, none of others'.
+    # No phone heard of another's ballot; its own is in its acknowledgements. Phones get the
+    # progress too, less often than the screens.
     for phone in phones:
-        assert len([n for n, _ in names(phone) if n == "ballot.changed"]) == 2
+        heard = names(phone)
+        assert not [n for n, _ in heard if n == "ballot.changed"]
+        assert 1 <= len([n for n, _ in heard if n == "round.progress"]) <= len(progress)
+
+
+def test_a_ballot_reaches_the_phones_other_tabs(app, moderator_client):
+    """A second tab of the same phone follows the ballot; the tab that voted has it in the
+    acknowledgement and gets no push for it."""
+    browser, workshop = moderator_client()
+    moderator = socket_for(app, browser, workshop, "moderator")
+    phone = join_as_participant(app, workshop)
+    tab, other_tab = (socket_for(app, phone, workshop, "participant") for _ in range(2))
+    moderator.emit("phase.set", cmd(workshop, phase="goals"), callback=True)
+    goal = moderator.emit("goal.create", cmd(workshop, title="Ziel"), callback=True)["data"]
+    moderator.emit("phase.set", cmd(workshop, phase="vote"), callback=True)
+    round_id = moderator.emit("round.create", cmd(workshop, title="Runde"), callback=True)["data"][
+        "round"
+    ]["id"]
+    moderator.emit("round.status", cmd(workshop, round_id=round_id, status="open"), callback=True)
+    tab.get_received()
+    other_tab.get_received()
+    ack = vote(tab, workshop, round_id, goal["goal"]["id"], 2)
+    assert ack["ok"]
+    assert [p for n, p in names(other_tab) if n == "ballot.changed"] == [ack["data"]]
+    assert not [n for n, _ in names(tab) if n == "ballot.changed"]
 
 
 def test_ballot_is_secret_and_budget_is_enforced(round_open):

@@ -473,7 +473,8 @@ def on_round_preview(
 def _voted(voter: Participant, round_id: int, ballot: object) -> Result:
     """Acknowledge a ballot change; others learn only the coalesced aggregates (tallies.py)."""
     data = {"round_id": round_id, "voter_id": voter.id, "ballot": ballot}
-    after_commit(lambda: after_vote(voter, data))
+    sender = request.sid  # type: ignore[attr-defined]
+    after_commit(lambda: after_vote(voter, data, sender))
     return data, []
 
 

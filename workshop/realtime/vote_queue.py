@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -69,16 +69,17 @@ def voter_for(
     return participant_service.get_participant(db, workshop, info.participant_id)
 
 
-def after_vote(voter: Participant, data: dict) -> None:
+def after_vote(voter: Participant, data: dict, sender: str | None) -> None:
     """After the commit: the voter's other tabs get their ballot, the round's aggregates follow."""
-    tell_voter(voter, data)
+    tell_voter(voter, data, sender)
     schedule(current_app._get_current_object(), data["round_id"])  # type: ignore[attr-defined]
 
 
-def tell_voter(voter: Participant, data: dict) -> None:
-    """The voter's other tabs get the ballot their vote changed."""
+def tell_voter(voter: Participant, data: dict, sender: str | None) -> None:
+    """The voter's other tabs get the ballot their vote changed (``sender``, the socket that
+    voted, has it in its acknowledgement)."""
     if voter.kind == "phone":  # stand-ins have only the moderator's ack
-        socketio.emit(names.BALLOT_CHANGED, data, to=participant_room(voter.id))
+        socketio.emit(names.BALLOT_CHANGED, data, to=participant_room(voter.id), skip_sid=sender)
 
 
 @dataclass(eq=False)
@@ -87,6 +88,8 @@ class _Vote:
 
     info: ConnectionInfo
     cmd: schemas.VoteDots
+    #: The socket that sent it.
+    sid: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
     ack: dict | None = None
     error: DomainError | None = None
@@ -109,9 +112,9 @@ class DotVoteQueue:
         self._wake = threading.Event()
         self._running = False
 
-    def submit(self, info: ConnectionInfo, cmd: schemas.VoteDots) -> _Vote:
+    def submit(self, info: ConnectionInfo, cmd: schemas.VoteDots, sid: str | None) -> _Vote:
         """Queue a vote and wait until its batch is done (or ``WAIT`` runs out)."""
-        vote = _Vote(info, cmd)
+        vote = _Vote(info, cmd, sid)
         with self._lock:
             self._waiting.append(vote)
             self._wake.set()
@@ -167,7 +170,7 @@ class DotVoteQueue:
         # The acknowledgements first (above), then the other tabs of each voter.
         for vote in changed:
             try:
-                tell_voter(vote.voter, vote.ack["data"])  # type: ignore[arg-type,index]
+                tell_voter(vote.voter, vote.ack["data"], vote.sid)  # type: ignore[arg-type,index]
             except Exception:
                 log.exception("vote.dots push failed")
 
@@ -272,7 +275,8 @@ def run_dot_vote(payload: Any) -> dict:
 
     def work(info: ConnectionInfo) -> tuple[dict, list]:
         cmd = checked_payload(schemas.VoteDots, VOTERS, payload, info)
-        vote = queue_for(current_app).submit(info, cmd)  # type: ignore[arg-type]
+        sid = request.sid  # type: ignore[attr-defined]
+        vote = queue_for(current_app).submit(info, cmd, sid)  # type: ignore[arg-type]
         if vote.error is not None:
             raise vote.error
         # No answer: the batch failed and the worker logged why.
