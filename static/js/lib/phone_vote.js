@@ -88,13 +88,10 @@ export function createPhoneVote(connection, config) {
       render();
     },
     onPush(name, payload) {
+      // Aggregates are not pushed to phones: the turnout comes with the revealed round.
       if (name === EVENTS.BALLOT_CHANGED) {
         state.ballots[payload.round_id] = payload.ballot;
         if (state.rounds.get(payload.round_id)?.status === "open") editor.setServerBallot(payload.ballot);
-      } else if (name === EVENTS.ROUND_PROGRESS) {
-        // Kept for the results' "davon … per Vertretung"; not drawn: it comes several times a second.
-        const round = state.rounds.get(payload.round_id);
-        if (round) round.progress = payload;
       }
     },
   };
