@@ -8,6 +8,7 @@ after a quiet moment goes out at once; changes within ``delay`` of a push wait f
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from ..extensions import socketio
+
+log = logging.getLogger(__name__)
 
 #: Every coalescer of the process, for :func:`busy`.
 _ALL: list[Coalescer] = []
@@ -64,6 +67,8 @@ class Coalescer:
                 database = app.extensions["workshop_db"]
                 with database.sessionmaker() as db:
                     self._push(db, key)
+        except Exception:  # the next change pushes again; nobody waits for this one
+            log.exception("coalesced push of %s failed", key)
         finally:
             with self._lock:
                 self.in_flight -= 1
