@@ -9,6 +9,7 @@ headers, websockets and long-polling through the proxy, static files from nginx 
 
 from __future__ import annotations
 
+import getpass
 import re
 import shutil
 import socket
@@ -83,6 +84,9 @@ def site(servers, ports, certificate, tmp_path):
     (folder / "nginx.conf").write_text(
         f"""
 daemon off;
+# Workers as the test's own user: the checkout may be in a folder only its owner can enter.
+# (Ignored with a warning when the test does not run as root.)
+user {getpass.getuser()};
 pid {folder}/nginx.pid;
 error_log {folder}/error.log;
 events {{}}
