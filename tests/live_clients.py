@@ -55,35 +55,24 @@ def join(base: str, code: str, verify: bool | str = True) -> requests.Session:
 class Client:
     """A Socket.IO client of one role that records what it receives."""
 
-    def __init__(
-        self,
-        base: str,
-        browser: requests.Session,
-        workshop_id: int,
-        role: str,
-        transports: tuple[str, ...] = ("websocket",),
-    ):
-        """``transports``: ("polling", "websocket") starts like a browser, long-polling first."""
+    def __init__(self, base: str, browser: requests.Session, workshop_id: int, role: str):
         self.received: list[tuple[str, dict]] = []
         self.lock = threading.Lock()
         self.base, self.browser, self.workshop_id, self.role = base, browser, workshop_id, role
-        self.transports = list(transports)
         self.connect()
 
     def connect(self) -> None:
         """Connect (again: after the server restarted) with the browser's cookies."""
         if getattr(self, "sio", None) is not None:
             self._drop()
-        # A browser that checks a test certificate (a CA file) does so for its socket too.
-        tls = {} if self.browser.verify is True else {"http_session": self.browser}
-        self.sio = socketio.Client(reconnection=False, **tls)
+        self.sio = socketio.Client(reconnection=False)
         self.sio.on("*", self._record)
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.browser.cookies)
         self.sio.connect(
             self.base,
             headers={"Cookie": cookie},
             auth={"workshop": self.workshop_id, "role": self.role},
-            transports=self.transports,
+            transports=["websocket"],
             wait_timeout=10,
         )
 
