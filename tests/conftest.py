@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from workshop import create_app
 from workshop.db import make_engine, upgrade_database
 from workshop.models import Base
+from workshop.realtime import tallies
 from workshop.services.workshops import WorkshopDetails, create_workshop
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -73,6 +74,13 @@ def app_config(database_url) -> dict[str, Any]:
         # guessing limit. tests/web/test_rate_limits.py switches the limits on.
         "RATE_LIMITS": False,
     }
+
+
+@pytest.fixture(autouse=True)
+def _quick_phone_progress(monkeypatch):
+    """Phones get the progress as often as the screens, so no test waits two seconds for the
+    trailing push of the test before it; test_vote_events.py checks the real interval."""
+    monkeypatch.setattr(tallies.phones, "delay", tallies.DELAY)
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ def test_five_phones_vote_the_projector_shows_only_progress_then_the_ranking(ser
     expect(first.locator("[data-dots-left]")).to_have_text("Noch 5 von 5 Punkten")
     votes = projector.locator("[data-votes]")
     expect(votes.locator("[data-votes-count]")).to_have_text(re.compile(r"^0 von 5 "))
+    expect(second.locator("[data-vote-progress]")).to_have_text("0 von 5 haben abgestimmt")
     for voted, (phone, taps) in enumerate(zip(phones, TAPS, strict=True), start=1):
         for goal, dots in taps.items():
             for _ in range(dots):
@@ -63,7 +64,9 @@ def test_five_phones_vote_the_projector_shows_only_progress_then_the_ranking(ser
     expect(more(first, GOALS[1])).to_be_disabled()
     screenshot(first, "phone-vote")
     expect(moderator.locator(".round-item")).to_contain_text("5 von 5 haben abgestimmt")
+    # Phones see how many voted, and nothing per goal, while the round is open.
     for phone in phones:
+        expect(phone.locator("[data-vote-progress]")).to_have_text("5 von 5 haben abgestimmt")
         expect(phone.locator("[data-result-list] li")).to_have_count(0)
 
     item = moderator.locator(".round-item")

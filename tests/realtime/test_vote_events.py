@@ -3,6 +3,8 @@
 import pytest
 from helpers import cmd, join_as_participant, settle, socket_for
 
+from workshop.realtime import tallies
+
 
 def names(client):
     return [(e["name"], e["args"][0]) for e in client.get_received()]
@@ -44,10 +46,46 @@ def test_votes_reach_others_only_as_coalesced_progress(round_open):
         "paper": 0,
     }
     assert not [n for n, _ in received if n in ("round.tally", "ballot.changed")]
-    # No phone heard of another's ballot (its own is in its acknowledgements), nor any
-    # aggregate: phones learn the turnout with the revealed round.
+    # No phone heard of another's ballot (its own is in its acknowledgements) nor a tally;
+    # each got the progress, less often than the screens, ending with the final count.
     for phone in phones:
-        assert not [n for n, _ in names(phone) if n in ("ballot.changed", "round.progress")]
+        heard = names(phone)
+        assert not [n for n, _ in heard if n in ("ballot.changed", "round.tally")]
+        phone_progress = [p for n, p in heard if n == "round.progress"]
+        assert 1 <= len(phone_progress) <= len(progress)
+        assert phone_progress[-1] == progress[-1]
+
+
+def test_phones_get_the_progress_seldom(round_open, monkeypatch):
+    """A burst of votes reaches the screens several times, the phones once and a last time."""
+    monkeypatch.setattr(tallies.phones, "delay", tallies.PHONE_DELAY)
+    workshop, _moderator, phones, projector, round_id, goals = round_open
+    for _ in range(3):
+        for phone in phones:
+            for goal in goals:
+                for dots in (1, 0):
+                    assert vote(phone, workshop, round_id, goal, dots)["ok"]
+    assert vote(phones[0], workshop, round_id, goals[0], 1)["ok"]
+    settle()
+    screen = [p for n, p in names(projector) if n == "round.progress"]
+    assert screen[-1]["voted"] == 1
+    for phone in phones:
+        heard = [p for n, p in names(phone) if n == "round.progress"]
+        # The first vote at once, the burst's end once the interval is over.
+        assert len(heard) == 2, heard
+        assert heard[-1] == screen[-1]
+
+
+def test_a_late_joiner_counts_in_the_open_round(app, round_open):
+    """Somebody who joins while the vote is open raises "von 3" to "von 4" on every screen."""
+    workshop, _moderator, phones, projector, round_id, _goals = round_open
+    late = socket_for(app, join_as_participant(app, workshop), workshop, "participant")
+    settle()
+    for client in (projector, phones[0]):
+        progress = [p for n, p in names(client) if n == "round.progress"]
+        assert progress[-1]["round_id"] == round_id
+        assert progress[-1]["eligible"] == 4, progress
+    assert late.connected
 
 
 def test_a_ballot_reaches_the_phones_other_tabs(app, moderator_client):

@@ -35,11 +35,13 @@ from ..services.views import (
     wall_view,
     workshop_view,
 )
+from ..services.votes import open_round
 from ..services.workshops import get_workshop
 from . import events as names
 from .coalesce import Coalescer
 from .rooms import participant_room, role_room
 from .tallies import DELAY as PRESENCE_DELAY
+from .tallies import schedule as schedule_tallies
 
 
 def _emit_all(workshop_id: int, event: str, payload: dict[str, Any]) -> None:
@@ -165,6 +167,11 @@ def _push_presence(db: Session, workshop_id: int) -> None:
     payload = presence_view(db, workshop_id)
     for role in ("moderator", "projector"):
         socketio.emit(names.PRESENCE_CHANGED, payload, to=role_room(workshop_id, role))
+    # Somebody who joins while a vote is open is one more who could vote: "23 von 32".
+    workshop = db.get(Workshop, workshop_id)
+    voting = open_round(db, workshop) if workshop is not None else None
+    if voting is not None:
+        schedule_tallies(current_app._get_current_object(), voting.id)  # type: ignore[attr-defined]
 
 
 #: A room joining: hundreds of joins and connections in a few seconds, one head count each

@@ -3,7 +3,7 @@
 import { createBallotEditor } from "./ballot_editor.js";
 import { EVENTS } from "./events.js";
 import { $, $$, el } from "./dom.js";
-import { resultView, roundName } from "./phone_results.js";
+import { resultView, roundName, turnoutText } from "./phone_results.js";
 import { sendWithStatus } from "./socket.js";
 
 export function createPhoneVote(connection, config) {
@@ -28,6 +28,11 @@ export function createPhoneVote(connection, config) {
 
   const ordered = () => [...state.rounds.values()].sort((a, b) => a.position - b.position);
 
+  /** "23 von 31 haben abgestimmt": the only aggregate a phone sees before the reveal. */
+  function showProgress(round) {
+    $("[data-vote-progress]").textContent = turnoutText(round.progress, S);
+  }
+
   function renderOpen(round) {
     $("[data-vote-open]").hidden = !round;
     // The workshop's countdown is shown next to the ballot; the phase card's copy steps back.
@@ -35,6 +40,7 @@ export function createPhoneVote(connection, config) {
     if (!round) return;
     for (const note of $$("[data-secret-note]")) note.hidden = note.dataset.secretNote !== round.method;
     $("[data-live-note]").hidden = !round.live_results;
+    showProgress(round);
     editor.show(round, ballotOf(round.id));
   }
 
@@ -88,10 +94,15 @@ export function createPhoneVote(connection, config) {
       render();
     },
     onPush(name, payload) {
-      // Aggregates are not pushed to phones: the turnout comes with the revealed round.
+      const round = state.rounds.get(payload.round_id);
       if (name === EVENTS.BALLOT_CHANGED) {
         state.ballots[payload.round_id] = payload.ballot;
-        if (state.rounds.get(payload.round_id)?.status === "open") editor.setServerBallot(payload.ballot);
+        if (round?.status === "open") editor.setServerBallot(payload.ballot);
+      } else if (name === EVENTS.ROUND_PROGRESS && round) {
+        // Only this line changes: the ballot being edited stays as it is.
+        const { round_id: _id, ...progress } = payload;
+        round.progress = progress;
+        if (round.status === "open") showProgress(round);
       }
     },
   };
