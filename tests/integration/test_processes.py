@@ -2,7 +2,7 @@
 
 A phone on one process votes and the projector on the other sees it; the moderator on one
 changes the phase and the phones on both follow; the coalesced tallies each process pushes add
-up to every vote of both. Real servers, real PostgreSQL and Redis (TEST_DATABASE_URL, CI).
+up to every vote of both, and the phones on both learn how many voted. Real servers, real PostgreSQL and Redis (TEST_DATABASE_URL, CI).
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ def test_two_processes_serve_one_room(servers):
             screen.wait_for("round.tally", lambda t: dots_of(t) == expected)
         progress = projector.wait_for("round.progress", lambda p: p["voted"] == 4)
         assert progress["eligible"] == 4
+        # Phones on both processes see the final count too, without the tally.
+        for phone in phones:
+            phone.wait_for("round.progress", lambda p: p["voted"] == 4 and p["eligible"] == 4)
         # Nobody's ballot reached another phone.
         assert not any(name == "round.tally" for phone in phones for name, _ in phone.received)
     finally:
