@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
 from .db import Database, close_session, upgrade_database
-from .extensions import babel, socketio
+from .extensions import JsonPacket, babel, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ def _configure_extensions(app: Flask) -> None:
         ping_timeout=20,
         logger=False,
         engineio_logger=False,
+        serializer=JsonPacket,
     )
 
 
