@@ -2,7 +2,8 @@
 
 A phone on one process votes and the projector on the other sees it; the moderator on one
 changes the phase and the phones on both follow; the coalesced tallies each process pushes add
-up to every vote of both, and the phones on both learn how many voted. Real servers, real PostgreSQL and Redis (TEST_DATABASE_URL, CI).
+up to every vote of both, and the phones on both learn how many voted. Real servers, real
+PostgreSQL and Redis (TEST_DATABASE_URL, CI).
 """
 
 from __future__ import annotations
