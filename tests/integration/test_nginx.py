@@ -10,7 +10,8 @@ Sockets are driven by Chromium here, not by python-socketio clients: over TLS th
 acknowledgement or a connection in about one run of four (the server saw the websocket close
 right after a frame from the client). Their websocket library reads and writes one TLS socket
 from two threads at once, which OpenSSL does not promise to support: the likely cause, since
-Chromium passed every run, under full CPU load too. Needs Debian's nginx, openssl and chromium (CI has them).
+Chromium passed every run, under full CPU load too. Needs Debian's nginx, openssl and
+chromium (CI has them).
 """
 
 from __future__ import annotations
