@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {
@@ -123,3 +125,16 @@ def field_value(page, selector: str) -> str:
 
 def code_from(link: str) -> str:
     return re.search(r"/j/([A-Z0-9]+)", link).group(1)
+
+
+def open_dot_round(moderator, goals: list[str]) -> None:
+    """The moderator writes ``goals`` and opens a dot round over all of them (5 dots, 3 per
+    goal)."""
+    moderator.get_by_role("button", name="Ziele").click()
+    for title in goals:
+        moderator.locator("#goal-title").fill(title)
+        moderator.get_by_role("button", name="Ziel anlegen").click()
+        expect(moderator.locator(".goal-item", has_text=title)).to_have_count(1)
+    moderator.get_by_role("button", name="Abstimmung", exact=True).click()
+    moderator.get_by_role("button", name="Runde über alle Ziele vorbereiten").click()
+    moderator.locator(".round-item").get_by_role("button", name="Öffnen").click()

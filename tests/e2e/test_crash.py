@@ -9,12 +9,12 @@ import time
 
 import pytest
 import socketio
-from e2e_support import LAPTOP, PROJECTOR, Server
+from e2e_support import LAPTOP, PROJECTOR, Server, open_dot_round
 from live_clients import Client, join
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 from test_live_workshop import create_workshop, join_by_phone
-from test_voting import GOALS, more, open_dot_round
+from test_voting import GOALS, more
 
 from workshop.db import make_engine
 from workshop.models import DotVote, ProcessedCommand
@@ -78,7 +78,7 @@ def test_a_crash_mid_vote_loses_nothing_and_everyone_resyncs(database_url, tmp_p
         )
         projector = contexts(PROJECTOR).new_page()
         projector.goto(links["projector"])
-        open_dot_round(moderator)
+        open_dot_round(moderator, GOALS)
         phone = browser_phones[0]
         for _ in range(2):
             more(phone, GOALS[0]).click()

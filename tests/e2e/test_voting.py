@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_support import LAPTOP, PROJECTOR, screenshot
+from e2e_support import LAPTOP, PROJECTOR, open_dot_round, screenshot
 from playwright.sync_api import expect
 from test_live_workshop import create_workshop, join_by_phone
 
@@ -25,25 +25,13 @@ def more(phone, goal: str):
     return phone.get_by_role("button", name=f"Einen Punkt mehr für: {goal}")
 
 
-def open_dot_round(moderator) -> None:
-    """The moderator writes GOALS and opens a dot round over all of them (5 dots, 3 per goal)."""
-    moderator.get_by_role("button", name="Ziele").click()
-    for title in GOALS:
-        moderator.locator("#goal-title").fill(title)
-        moderator.get_by_role("button", name="Ziel anlegen").click()
-        expect(moderator.locator(".goal-item", has_text=title)).to_have_count(1)
-    moderator.get_by_role("button", name="Abstimmung", exact=True).click()
-    moderator.get_by_role("button", name="Runde über alle Ziele vorbereiten").click()
-    moderator.locator(".round-item").get_by_role("button", name="Öffnen").click()
-
-
 def test_five_phones_vote_the_projector_shows_only_progress_then_the_ranking(server, contexts):
     moderator = contexts(LAPTOP).new_page()
     links = create_workshop(moderator, server.url)
     phones = [join_by_phone(contexts, links["join"]) for _ in TAPS]
     projector = contexts(PROJECTOR).new_page()
     projector.goto(links["projector"])
-    open_dot_round(moderator)
+    open_dot_round(moderator, GOALS)
 
     first, second = phones[:2]
     expect(first.locator("[data-dots-left]")).to_have_text("Noch 5 von 5 Punkten")

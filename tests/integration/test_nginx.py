@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import requests
 from deployed import ROOT, free_port, needs
+from e2e.e2e_support import open_dot_round
 from live_clients import create_workshop, join
 
 SITE = ROOT / "deploy" / "nginx-workshop.conf"
@@ -216,15 +217,8 @@ def test_browsers_run_a_vote_through_the_site(site, chromium):
         phones.append(phone)
     expect(projector.locator("[data-joined]")).to_have_text("4")
 
-    moderator.get_by_role("button", name="Ziele").click()
-    for title in GOALS:
-        moderator.locator("#goal-title").fill(title)
-        moderator.get_by_role("button", name="Ziel anlegen").click()
-        expect(moderator.locator(".goal-item", has_text=title)).to_have_count(1)
-    moderator.get_by_role("button", name="Abstimmung", exact=True).click()
-    moderator.get_by_role("button", name="Runde über alle Ziele vorbereiten").click()
+    open_dot_round(moderator, GOALS)
     round_item = moderator.locator(".round-item")
-    round_item.get_by_role("button", name="Öffnen").click()
 
     # Each phone gives the first goal one dot more than the one before: 1 + 2 + 3 + 1.
     for number, phone in enumerate(phones):
