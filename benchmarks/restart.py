@@ -63,11 +63,17 @@ async def open_socket(phone: Phone, base: str) -> None:
         lambda *_reason: None if phone.done else asyncio.ensure_future(reconnect(phone, base)),
     )
     phone.client = client
-    await connect(client, base, phone.cookie, phone.auth)
+    try:
+        await connect(client, base, phone.cookie, phone.auth)
+    except Exception:
+        await client.disconnect()  # frees the client's HTTP session
+        raise
 
 
 async def reconnect(phone: Phone, base: str) -> None:
     """socket.io-client's schedule: 1 s, doubling up to 5 s, each ±50 % at random."""
+    if phone.client is not None:
+        await phone.client.disconnect()  # the dropped connection's HTTP session
     for attempt in range(60):
         await asyncio.sleep(min(5.0, 2.0**attempt) * random.uniform(0.5, 1.5))
         phone.attempts += 1

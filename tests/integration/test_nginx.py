@@ -29,6 +29,7 @@ import requests
 from deployed import ROOT, free_port, needs
 from e2e.e2e_support import open_dot_round
 from live_clients import create_workshop, join
+from playwright.sync_api import expect
 
 SITE = ROOT / "deploy" / "nginx-workshop.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -162,39 +163,17 @@ def test_the_site_serves_the_app_over_tls(site, ports, certificate):
     assert browser.get(f"{site}/").status_code == 200 and browser.cookies["workshop_route"] == route
 
 
-CHROMIUM = "/usr/bin/chromium"
 GOALS = ["Praktika im Handwerk", "Eltern früh einbinden"]
 
 
-@pytest.fixture
-def chromium():
-    """Debian's headless Chromium that trusts the site's throw-away certificate."""
-    needs(Path(CHROMIUM).exists(), "needs Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        contexts = []
-
-        def device(**kind):
-            context = browser.new_context(locale="de-DE", ignore_https_errors=True, **kind)
-            contexts.append(context)
-            return context.new_page()
-
-        yield device
-        for context in contexts:
-            context.close()
-        browser.close()
-
-
 @pytest.mark.e2e
-def test_browsers_run_a_vote_through_the_site(site, chromium):
+def test_browsers_run_a_vote_through_the_site(site, contexts):
     """The real pages over TLS through nginx and two instances: Socket.IO starts with
     long-polling and upgrades (so every request of a browser must reach its own instance),
     and what a phone on one instance does reaches the screens on the other through Redis."""
-    from playwright.sync_api import expect
+
+    def chromium(**kind):  # a device of its own that trusts the throw-away certificate
+        return contexts({"ignore_https_errors": True, **kind}).new_page()
 
     moderator = chromium(viewport={"width": 1366, "height": 900})
     moderator.goto(f"{site}/new")
