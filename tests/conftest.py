@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from e2e.e2e_support import CHROMIUM
+from helpers import dispose
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -90,7 +91,7 @@ def _quick_phone_progress(monkeypatch):
 def app(app_config, tmp_path):
     app = create_app(app_config, instance_path=str(tmp_path / "instance"))
     yield app
-    app.extensions["workshop_db"].engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture

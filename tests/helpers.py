@@ -56,6 +56,16 @@ def settle(timeout: float = 5.0) -> None:
         time.sleep(0.01)
 
 
+def dispose(app) -> None:
+    """Tear a test's app down: first its coalesced pushes, then its database connections.
+
+    A push still on its way after the dispose would open a connection on the engine's new
+    pool, which nothing closes: PostgreSQL ran out of connections that way.
+    """
+    settle()
+    app.extensions["workshop_db"].engine.dispose()
+
+
 _command_ids = itertools.count(1)
 
 

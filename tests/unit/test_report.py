@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from docx import Document
+from helpers import dispose
 from PIL import Image
 from pypdf import PdfReader
 
@@ -67,7 +68,7 @@ def app(database_url, tmp_path):
         instance_path=str(tmp_path / "instance"),
     )
     yield created
-    created.extensions["workshop_db"].engine.dispose()
+    dispose(created)
 
 
 def _field_and_kinds(workshop):

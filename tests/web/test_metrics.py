@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import cmd, join_as_participant, socket_for
+from helpers import cmd, dispose, join_as_participant, socket_for
 
 from workshop import create_app
 
@@ -14,7 +14,7 @@ from workshop import create_app
 def metered(app_config, tmp_path):
     app = create_app({**app_config, "METRICS": True}, instance_path=str(tmp_path / "metered"))
     yield app
-    app.extensions["workshop_db"].engine.dispose()
+    dispose(app)
 
 
 def figure(body: str, name: str, **labels: str) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from helpers import csrf_of
+from helpers import csrf_of, dispose
 from sqlalchemy import func, select
 
 from workshop import create_app
@@ -35,7 +35,7 @@ def limited(app_config, tmp_path):
 
     yield make
     for app in apps:
-        app.extensions["workshop_db"].engine.dispose()
+        dispose(app)
 
 
 def from_address(app, address: str):

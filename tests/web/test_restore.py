@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from helpers import csrf_of
+from helpers import csrf_of, dispose
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -155,4 +155,4 @@ def test_admin_password_protects_the_restore(app_config, tmp_path, db, backup_fi
     assert count(db, Workshop) == 1
     assert upload(client, backup_file, admin_password="geheim").status_code == 200
     assert count(db, Workshop) == 2
-    app.extensions["workshop_db"].engine.dispose()
+    dispose(app)

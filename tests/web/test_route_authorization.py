@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import csrf_of, fingerprint, join_as_participant
+from helpers import csrf_of, dispose, fingerprint, join_as_participant
 
 PASSWORD = "geheim-für-tests"
 
@@ -63,7 +63,7 @@ def app(app_config, tmp_path):
 
     app = create_app({**app_config, "ADMIN_PASSWORD": PASSWORD}, str(tmp_path / "routes"))
     yield app
-    app.extensions["workshop_db"].engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture
