@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import requests
 from deployed import ROOT, free_port, needs
-from e2e.e2e_support import open_dot_round
+from e2e.e2e_support import LAPTOP, PHONE, PROJECTOR, open_dot_round
 from live_clients import create_workshop, join
 from playwright.sync_api import expect
 
@@ -172,10 +172,10 @@ def test_browsers_run_a_vote_through_the_site(site, contexts):
     long-polling and upgrades (so every request of a browser must reach its own instance),
     and what a phone on one instance does reaches the screens on the other through Redis."""
 
-    def chromium(**kind):  # a device of its own that trusts the throw-away certificate
+    def chromium(kind: dict):  # a device of its own that trusts the throw-away certificate
         return contexts({"ignore_https_errors": True, **kind}).new_page()
 
-    moderator = chromium(viewport={"width": 1366, "height": 900})
+    moderator = chromium(LAPTOP)
     moderator.goto(f"{site}/new")
     moderator.get_by_label("Titel").fill("Klausur über nginx")
     moderator.get_by_role("button", name="Workshop anlegen").click()
@@ -185,11 +185,11 @@ def test_browsers_run_a_vote_through_the_site(site, contexts):
     moderator.get_by_role("link", name="Moderation öffnen").click()
     connected = ("data-state", "connected")
     expect(moderator.locator("[data-connection]")).to_have_attribute(*connected)
-    projector = chromium(viewport={"width": 1280, "height": 720})
+    projector = chromium(PROJECTOR)
     projector.goto(projector_link)
     phones = []
     for _ in range(4):
-        phone = chromium(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+        phone = chromium(PHONE)
         phone.goto(join_link)
         phone.get_by_role("button", name="Jetzt teilnehmen").click()
         expect(phone.locator("[data-connection]")).to_have_attribute(*connected)
