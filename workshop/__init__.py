@@ -37,6 +37,10 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="workshop_session",
         PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        # The cookie is sent again only when it changes (a join, a grant, a language), not
+        # re-signed on every page: 14 days count from then. Saves a phone the bytes and the
+        # server the signing on every response.
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=256 * 1024,
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         BABEL_DEFAULT_LOCALE="de",
@@ -71,9 +75,10 @@ def _configure_database(app: Flask) -> None:
 
 
 def _configure_extensions(app: Flask) -> None:
-    from .i18n import select_locale
+    from .i18n import install_page_translations, select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    install_page_translations(app)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

@@ -103,8 +103,7 @@ def test_delete_asks_first_then_removes_everything(app, admin, make_workshop, db
     confirm = text_of(admin.get(f"/admin/w/{wid}/delete"))
     assert "Alte Klausur" in confirm and code in confirm
     summary = confirm.split("data-delete-summary>")[1].split("</ul>")[0]
-    # German once the catalog has the new texts, English until then.
-    assert "1 participant with" in summary or "1 teilnehmende Person" in summary
+    assert "1 teilnehmende Person mit Name, Organisation und Stimmen" in summary
     db.expire_all()
     assert db.get(Workshop, wid) is not None  # nothing happened yet
 
@@ -117,6 +116,15 @@ def test_delete_asks_first_then_removes_everything(app, admin, make_workshop, db
     assert "Alte Klausur" in notice and "Alte Klausur" not in listing
     assert "Neue Klausur" in listing
     assert phone.get(f"/w/{code}").status_code == 404
+
+
+def test_delete_summary_counts_in_plural_forms(app, admin, make_workshop):
+    workshop, _ = make_workshop()
+    for name in ("Anna", "Ben"):
+        join_as_participant(app, workshop, name=name)
+    summary = text_of(admin.get(f"/admin/w/{workshop.id}/delete"))
+    assert "2 Teilnehmende mit Namen, Organisationen und Stimmen" in summary
+    assert "0 Karten mit ihren Unterstützungen" in summary
 
 
 def test_connected_pages_are_told_when_their_workshop_is_deleted(app, admin, moderator_client):
