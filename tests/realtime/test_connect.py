@@ -101,3 +101,36 @@ def test_rotated_moderator_link_locks_out_connected_co_moderator(app, moderator_
         callback=True,
     )
     assert ack["ok"] is False and ack["error"]["code"] == "session_expired"
+
+
+def test_a_phone_connecting_reads_nothing_twice(app, make_workshop):
+    """A room joins at once: each phone's connect reads each row it needs once."""
+    import threading
+    from collections import Counter
+
+    from sqlalchemy import event
+
+    workshop, _ = make_workshop()
+    phone_http = join_as_participant(app, workshop, name="Anna")
+    socket_for(app, phone_http, workshop, "participant").disconnect()  # process row, caches
+    settle()
+    mine = threading.get_ident()
+    statements: Counter[str] = Counter()
+
+    def count(_conn, _cursor, statement, parameters, _context, _many):
+        if threading.get_ident() == mine:  # not the coalesced pushes of other threads
+            statements[f"{statement} {parameters}"] += 1
+
+    engine = app.extensions["workshop_db"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        phone = socketio.test_client(
+            app, flask_test_client=phone_http, auth={"workshop": workshop.id, "role": "participant"}
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert phone.is_connected()
+    assert received(phone, "snapshot")[0]["args"][0]["me"]["display_name"] == "Anna"
+    assert statements, "the connect read nothing: the listener saw no statement"
+    assert [s for s, n in statements.items() if n > 1] == []
+    assert sum(statements.values()) <= 8, statements

@@ -62,10 +62,13 @@ def _refuse(code: str) -> ConnectionRefusedError:
     return ConnectionRefusedError({"code": code, "message": message_for(code)})
 
 
-def _authorise(workshop: Workshop, role: str) -> ConnectionInfo:
-    """Check the cookie grants ``role`` for ``workshop``; raise a refusal otherwise."""
+def _authorise(workshop: Workshop, role: str) -> tuple[ConnectionInfo, Participant | None]:
+    """Check the cookie grants ``role`` for ``workshop``; raise a refusal otherwise.
+
+    Returns the participant too (None for the screens): the snapshot needs it next.
+    """
     db = get_session()
-    participant_id = None
+    participant = None
     grant = None
     if role == "moderator":
         if not access.is_moderator(workshop):
@@ -79,14 +82,14 @@ def _authorise(workshop: Workshop, role: str) -> ConnectionInfo:
         participant = access.current_participant(db, workshop)
         if participant is None:
             raise _refuse("participant_not_found")
-        participant_id = participant.id
-    return ConnectionInfo(
+    info = ConnectionInfo(
         workshop_id=workshop.id,
         role=role,
-        participant_id=participant_id,
+        participant_id=participant.id if participant is not None else None,
         grant=grant,
         language=select_locale(),
     )
+    return info, participant
 
 
 @socketio.on("connect")
@@ -102,7 +105,7 @@ def on_connect(auth: Any = None) -> None:
     if workshop is None:
         raise _refuse("workshop_not_found")
     g.workshop_language = workshop.language
-    info = _authorise(workshop, role)
+    info, participant = _authorise(workshop, role)
     remember_connection(info)
     join_room(role_room(workshop.id, role))
     if info.participant_id is not None:
@@ -117,7 +120,7 @@ def on_connect(auth: Any = None) -> None:
     )
     db.commit()
     connection_opened(role)
-    emit(names.SNAPSHOT, _snapshot(workshop, info))
+    emit(names.SNAPSHOT, _snapshot(workshop, info, participant))
     if role == "participant":
         publish_presence(workshop.id)
 
@@ -135,10 +138,11 @@ def on_disconnect(*_args: Any) -> None:
         publish_presence(workshop_id)
 
 
-def _snapshot(workshop: Workshop, info: ConnectionInfo) -> dict[str, Any]:
+def _snapshot(
+    workshop: Workshop, info: ConnectionInfo, participant: Participant | None = None
+) -> dict[str, Any]:
     db = get_session()
-    participant = None
-    if info.participant_id is not None:
+    if participant is None and info.participant_id is not None:
         participant = participant_service.get_participant(db, workshop, info.participant_id)
     cache = current_app.extensions["workshop_db"].snapshots
     return snapshot(db, workshop, info.role, access.join_url(workshop), participant, cache)

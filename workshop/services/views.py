@@ -374,12 +374,13 @@ def snapshot(
         # The id and creation time name the workshop even where SQLite reuses a deleted id.
         key = (workshop.id, workshop.created_at, workshop.version, role, join_url)
         versioned = cache.get(key, lambda: _versioned_views(session, workshop, role, join_url))
+    workshop_rounds = rounds(session, workshop)
     view: dict[str, Any] = {
         "v": workshop.version,
         "role": role,
         **versioned,
         "timer": timer_view(workshop),
-        "rounds": [round_view(session, workshop, r, role) for r in rounds(session, workshop)],
+        "rounds": [round_view(session, workshop, r, role) for r in workshop_rounds],
         "groups": group_choices(session, workshop),
     }
     if workshop.is_follow_up:
@@ -390,7 +391,5 @@ def snapshot(
         view["stand_ins"] = stand_ins_view(session, workshop)
     if role == "participant" and participant is not None:
         view["me"] = me_view(session, workshop, participant)
-        view["ballots"] = {
-            r.id: ballot(session, r, participant.id) for r in rounds(session, workshop)
-        }
+        view["ballots"] = {r.id: ballot(session, r, participant.id) for r in workshop_rounds}
     return view

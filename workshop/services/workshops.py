@@ -6,7 +6,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -124,12 +124,16 @@ def get_workshop(session: Session, workshop_id: int) -> Workshop:
     return workshop
 
 
+#: Built once: every phone's form, join and page look the workshop up by its code.
+_BY_JOIN_CODE = select(Workshop).where(Workshop.join_code == bindparam("code"))
+
+
 def find_by_join_code(session: Session, raw_code: str) -> Workshop:
     """The workshop a typed or scanned join code names; ``NotFound`` for unknown codes."""
     code = normalise_join_code(raw_code or "")
     if len(code) != JOIN_CODE_LENGTH or any(ch not in JOIN_CODE_ALPHABET for ch in code):
         raise NotFound("unknown_join_code")
-    workshop = session.scalar(select(Workshop).where(Workshop.join_code == code))
+    workshop = session.scalar(_BY_JOIN_CODE, {"code": code})
     if workshop is None:
         raise NotFound("unknown_join_code")
     return workshop
