@@ -47,6 +47,5 @@ def test_the_cookie_comes_when_it_changes_not_with_every_page(app, make_workshop
     token = csrf_of(phone, "/")
     switched = phone.post("/lang", data={"csrf_token": token, "lang": "en", "next": "/"})
     assert "workshop_session=" in switched.headers.get("Set-Cookie", "")
-    assert "Prioritise the strategic goals." in phone.get(
-        f"/w/{workshop.join_code}"
-    ).get_data(as_text=True)
+    page = phone.get(f"/w/{workshop.join_code}").get_data(as_text=True)
+    assert "Prioritise the strategic goals." in page
