@@ -9,9 +9,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import Select, bindparam, func, inspect, select
+from sqlalchemy.orm import Mapper, Session
 
 from ..models import Workshop
 from .errors import NotFound
@@ -54,14 +53,16 @@ def load(session: Session, model: type[T], item_id: int, **options: Any) -> T | 
     less, and every phone's page, socket and command looks something up by id. A row already
     in the session (and any lock or other option) still goes through ``Session.get``.
     """
-    if options or identity_key(model, item_id) in session.identity_map:
+    mapper, by_id = _by_id(model)
+    if options or mapper.identity_key_from_primary_key([item_id]) in session.identity_map:
         return session.get(model, item_id, **options)
-    return session.scalar(_by_id(model), {"id": item_id})
+    return session.scalar(by_id, {"id": item_id})
 
 
 @functools.cache
-def _by_id(model: type[T]) -> Select[tuple[T]]:
-    return select(model).where(model.id == bindparam("id"))  # type: ignore[arg-type]
+def _by_id(model: type[T]) -> tuple[Mapper[T], Select[tuple[T]]]:
+    """The model's mapper and its statement by id, made once per model."""
+    return inspect(model), select(model).where(model.id == bindparam("id"))  # type: ignore[arg-type]
 
 
 def in_order(session: Session, model: Any, workshop: Workshop) -> list[Any]:
