@@ -55,6 +55,8 @@ def test_guessing_codes_is_stopped_after_a_few_tries(limited, make_workshop):
     blocked = guesser.get(f"/j/{workshop.join_code}")
     assert blocked.status_code == 429
     assert "Zu viele Versuche" in blocked.get_data(as_text=True)
+    # No link to the start page: it would answer the same until the wait is over.
+    assert "Zur Startseite" not in blocked.get_data(as_text=True)
     assert int(blocked.headers["Retry-After"]) > 0
     # The health check and the static files stay reachable; other addresses are not affected.
     assert guesser.get("/healthz").status_code == 200
@@ -62,6 +64,9 @@ def test_guessing_codes_is_stopped_after_a_few_tries(limited, make_workshop):
         assert style.status_code == 200
     other = from_address(app, "198.51.100.8")
     assert other.get(f"/j/{workshop.join_code}").status_code == 200
+    # Its wrong code gets the link back to the start page that the blocked address does not.
+    unknown = other.get("/j/ZZZZZZ")
+    assert unknown.status_code == 404 and "Zur Startseite" in unknown.get_data(as_text=True)
 
 
 def test_pages_that_work_do_not_count_as_guesses(limited, make_workshop):
