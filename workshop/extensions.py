@@ -18,6 +18,19 @@ class JsonPacket(packet.Packet):
 
     uses_binary_events = False
 
+    def decode(self, encoded_packet: str | bytes) -> int:
+        """Decode as before, but an event named ``*`` arrives as just another unknown event.
+
+        ``*`` is the catch-all handler's own name: python-socketio hands such an event to the
+        catch-all without its name, which Flask-SocketIO's wrapper cannot take (no answer, a
+        traceback in the log). Renamed, the catch-all answers it like any unknown event.
+        """
+        attachments = super().decode(encoded_packet)
+        data = self.data
+        if self.packet_type == packet.EVENT and isinstance(data, list) and data[:1] == ["*"]:
+            data[0] = "unknown:*"
+        return attachments
+
 
 socketio = SocketIO()
 babel = Babel()

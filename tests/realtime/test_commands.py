@@ -189,6 +189,16 @@ def test_unknown_events_get_an_error_answer(room):
     assert ack["ok"] is False and ack["error"]["code"] == "unknown_event"
 
 
+@pytest.mark.parametrize("args", [(), ({"workshop": 1},), ("a", "b", "c")])
+def test_an_event_named_like_the_catch_all_is_unknown_too(room, caplog, args):
+    """"*" is the catch-all's own name: sent as an event it reaches the catch-all with the
+    payload alone, and must get the same answer as any other unknown event, not a crash."""
+    _workshop, _moderator, phones, _ = room
+    ack = phones[0].emit("*", *args, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "unknown_event"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
 def test_a_new_name_reaches_the_cards_and_every_later_snapshot(room):
     """A rename changes the person's cards for everyone, with a version, and no snapshot made
     before it (they are kept per version) shows the old name afterwards."""
