@@ -191,7 +191,7 @@ def test_unknown_events_get_an_error_answer(room):
 
 @pytest.mark.parametrize("args", [(), ({"workshop": 1},), ("a", "b", "c")])
 def test_an_event_named_like_the_catch_all_is_unknown_too(room, caplog, args):
-    """"*" is the catch-all's own name: sent as an event it reaches the catch-all with the
+    """ "*" is the catch-all's own name: sent as an event it reaches the catch-all with the
     payload alone, and must get the same answer as any other unknown event, not a crash."""
     _workshop, _moderator, phones, _ = room
     ack = phones[0].emit("*", *args, callback=True)
