@@ -67,6 +67,15 @@ def test_bad_workshop_input_is_explained_and_creates_nothing(client, db, fields,
     assert db.query(Workshop).count() == 0
 
 
+def test_a_refused_form_keeps_the_input_and_marks_the_bad_field(client):
+    response = create(client, title="Klausur", event_date="27.11.2026", place="Bochum")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'name="event_date" type="date" value="27.11.2026" aria-invalid="true"' in page
+    assert 'name="place" maxlength="200" value="Bochum" >' in page  # kept, not marked
+    assert 'value="Klausur"' in page
+
+
 def test_admin_password_protects_creating(app_config, tmp_path):
     from workshop import create_app
 
@@ -237,3 +246,7 @@ def test_details_can_be_edited(moderator_client, db):
     db.expire_all()
     changed = db.get(Workshop, workshop.id)
     assert (changed.title, changed.place, changed.language) == ("Neu", "Bochum", "en")
+    page = browser.get(path).get_data(as_text=True)  # the form shows what is stored
+    assert 'name="title" required maxlength="200" value="Neu"' in page
+    assert 'name="place" maxlength="200" value="Bochum"' in page
+    assert '<option value="en" selected>' in page

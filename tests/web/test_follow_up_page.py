@@ -53,7 +53,10 @@ def test_bad_input_is_explained_and_creates_nothing(moderator_client, db):
     browser, previous = moderator_client()
     response = prepare(browser, previous, title=" ")
     assert response.status_code == 400
-    assert "Dieses Feld darf nicht leer sein." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Dieses Feld darf nicht leer sein." in page
+    assert 'name="title" required maxlength="200" value=" " aria-invalid="true"' in page
+    assert 'name="description"' not in page  # the next retreat starts without one
     assert db.query(Workshop).count() == 1
 
 
