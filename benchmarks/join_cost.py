@@ -1,0 +1,117 @@
+"""What one phone's join costs the server, step by step, counted where a timer cannot be trusted.
+
+The load benchmark (``voting_load.py``) times 1,000 phones joining over real sockets, but on a
+shared virtual machine the same code joins 20 % faster or slower from one run to the next. This
+one joins phones in the process itself, through Flask's and Flask-SocketIO's test clients, the
+way a phone does: the join form, the join, the participant page, the socket's connect with its
+snapshot. It prints the CPU time of each step and the Python function calls of a whole join.
+The calls do not depend on the machine's speed, so two versions compare exactly:
+
+    python benchmarks/join_cost.py [--phones 300]
+    python benchmarks/join_cost.py --app-dir ../other-checkout     # the same for another version
+
+Counted are the calls of the requests themselves; the coalesced pushes (head count) run in
+other threads and are not. SQLite in a temporary folder; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import logging
+import pstats
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _harness import REPO_ROOT
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+STEPS = ("form", "join", "page", "connect")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--phones", type=int, default=300, help="phones measured (300)")
+    parser.add_argument(
+        "--app-dir", type=Path, default=REPO_ROOT, help="checkout to measure (this one)"
+    )
+    options = parser.parse_args(argv)
+    sys.path.insert(0, str(options.app_dir.resolve()))
+    logging.disable(logging.WARNING)
+
+    from workshop import create_app
+    from workshop.extensions import socketio
+    from workshop.services.workshops import WorkshopDetails, create_workshop
+
+    folder = tempfile.mkdtemp(prefix="join-cost-")
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder}/join.sqlite3",
+            "SECRET_KEY": "join-cost",
+            "ASYNC_MODE": "threading",
+            "HEARTBEAT": False,
+            "AUTO_MIGRATE": True,
+            "RATE_LIMITS": False,
+        },
+        instance_path=f"{folder}/instance",
+    )
+    with app.extensions["workshop_db"].sessionmaker() as session:
+        workshop, _token = create_workshop(
+            session, WorkshopDetails(title="Strategieklausur"), template="kaoa"
+        )
+        session.commit()
+        code, workshop_id = workshop.join_code, workshop.id
+
+    spent = dict.fromkeys(STEPS, 0.0)
+
+    def join(number: int) -> None:
+        phone = app.test_client()
+        clock = [time.process_time()]
+
+        def step() -> None:
+            clock.append(time.process_time())
+
+        form = phone.get(f"/j/{code}").get_data(as_text=True)
+        step()
+        token = CSRF_RE.search(form)
+        if token is None:
+            raise RuntimeError("the join form has no CSRF token")
+        data = {"csrf_token": token.group(1), "display_name": f"Phone {number}"}
+        if phone.post(f"/j/{code}", data=data).status_code != 302:
+            raise RuntimeError("the join was refused")
+        step()
+        if phone.get(f"/w/{code}").status_code != 200:
+            raise RuntimeError("the participant page failed")
+        step()
+        auth = {"workshop": workshop_id, "role": "participant"}
+        client = socketio.test_client(app, flask_test_client=phone, auth=auth)
+        step()
+        if not client.is_connected():
+            raise RuntimeError("the socket was refused")
+        for name, start, end in zip(STEPS, clock, clock[1:], strict=False):
+            spent[name] += end - start
+
+    for number in range(30):  # templates compiled, statements cached
+        join(number)
+    spent = dict.fromkeys(STEPS, 0.0)
+    for number in range(options.phones):
+        join(1000 + number)
+    each = {name: seconds / options.phones * 1000 for name, seconds in spent.items()}
+    profile = cProfile.Profile()
+    profile.enable()
+    for number in range(options.phones):
+        join(10_000 + number)
+    profile.disable()
+    calls = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
+
+    print(f"{options.app_dir.resolve().name}: {options.phones} phones joined in-process")
+    print("CPU ms per join: " + ", ".join(f"{name} {ms:.2f}" for name, ms in each.items()))
+    print(f"  together {sum(each.values()):.2f} ms")
+    print(f"Python function calls per join: {calls // options.phones:,}")
+
+
+if __name__ == "__main__":
+    main()
