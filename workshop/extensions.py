@@ -27,7 +27,8 @@ class JsonPacket(packet.Packet):
         """
         attachments = super().decode(encoded_packet)
         data = self.data
-        if self.packet_type == packet.EVENT and isinstance(data, list) and data[:1] == ["*"]:
+        events = (packet.EVENT, packet.BINARY_EVENT)
+        if self.packet_type in events and isinstance(data, list) and data[:1] == ["*"]:
             data[0] = "unknown:*"
         return attachments
 
