@@ -239,7 +239,8 @@ def install_page_translations(app: Flask) -> None:
 
 def _translations_of(context: Context) -> Any:
     # A macro imported without context has no page translations: look them up as before.
-    return context.get(_PAGE_TRANSLATIONS) or get_translations()
+    translations = context.get(_PAGE_TRANSLATIONS)
+    return get_translations() if translations is None else translations
 
 
 @pass_context
