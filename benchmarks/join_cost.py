@@ -20,15 +20,13 @@ import argparse
 import cProfile
 import logging
 import pstats
-import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _harness import REPO_ROOT
+from _harness import CSRF_RE, REPO_ROOT
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 STEPS = ("form", "join", "page", "connect")
 
 
