@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import load_config
 from .db import Database, close_session, upgrade_database
 from .extensions import JsonPacket, babel, socketio
+from .sessions import OncePerEnvironSessionInterface
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
         BABEL_DEFAULT_LOCALE="de",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
+    app.session_interface = OncePerEnvironSessionInterface()
     # Identifies this process in the connection table (see services.presence).
     app.config["SERVER_ID"] = secrets.token_hex(8)
 

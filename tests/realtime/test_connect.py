@@ -134,3 +134,29 @@ def test_a_phone_connecting_reads_nothing_twice(app, make_workshop):
     assert statements, "the connect read nothing: the listener saw no statement"
     assert [s for s, n in statements.items() if n > 1] == []
     assert sum(statements.values()) <= 8, statements
+
+
+def test_a_socket_opens_the_session_cookie_once(app, make_workshop, monkeypatch):
+    """Each event of a socket runs in a request context on the connect's environment: the
+    signed cookie is verified and decoded once for the socket, not again for every vote."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    workshop, _ = make_workshop()
+    phone_http = join_as_participant(app, workshop, name="Anna")
+    opened = []
+    original = SecureCookieSessionInterface.open_session
+
+    def counting(self, app_, request):
+        opened.append(request.path)
+        return original(self, app_, request)
+
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session", counting)
+    phone = socket_for(app, phone_http, workshop, "participant")
+    assert phone.is_connected() and len(opened) == 1
+    for _ in range(3):
+        ack = phone.emit("snapshot.get", {"workshop": workshop.id}, callback=True)
+        assert ack["ok"] and ack["data"]["me"]["display_name"] == "Anna"
+    assert len(opened) == 1
+    # Pages have an environment each: every request still reads the cookie it brings.
+    assert phone_http.get(f"/w/{workshop.join_code}").status_code == 200
+    assert opened[1:] == [f"/w/{workshop.join_code}"]
