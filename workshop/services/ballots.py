@@ -168,11 +168,13 @@ def set_dots_many(
     goals_of: set[tuple[int, int]] = set()
     held: dict[tuple[int, int], dict[int, list[Any]]] = {}
     if open_ids:
+        # Only the goals voted on: a room votes on a few goals per batch, a round has dozens.
+        goal_ids = {changes[i].goal_id for i in valid if _is_id(changes[i].goal_id)}
         goals_of = {
             (row.round_id, row.goal_id)
             for row in connection.execute(
                 select(RoundGoal.round_id, RoundGoal.goal_id).where(
-                    RoundGoal.round_id.in_(open_ids)
+                    RoundGoal.round_id.in_(open_ids), RoundGoal.goal_id.in_(goal_ids)
                 )
             )
         }
