@@ -160,3 +160,19 @@ def test_a_socket_opens_the_session_cookie_once(app, make_workshop, monkeypatch)
     # Pages have an environment each: every request still reads the cookie it brings.
     assert phone_http.get(f"/w/{workshop.join_code}").status_code == 200
     assert opened[1:] == [f"/w/{workshop.join_code}"]
+
+
+def test_a_socket_event_matches_its_url_without_raising(app):
+    """Each event runs in a request context on its socket's first request, long-polling or a
+    websocket. Its URL must match a rule: a failed match raises and keeps ``NotFound`` with its
+    traceback, cyclic garbage on every vote."""
+    from flask import request
+    from werkzeug.test import EnvironBuilder
+
+    upgrade = {"Upgrade": "websocket", "Connection": "Upgrade"}
+    for headers in ({}, upgrade):
+        for path in ("/socket.io/", "/socket.io"):  # browsers, and Flask-SocketIO's test client
+            environ = EnvironBuilder(path, headers=headers, query_string="EIO=4").get_environ()
+            with app.request_context(environ):
+                assert request.routing_exception is None, (path, headers)
+                assert request.url_rule.endpoint == "socketio"

@@ -29,6 +29,7 @@ PUBLIC = {
     "restore.form",
     "restore.upload",
     "metrics.expose",
+    "socketio",  # Socket.IO's own path: its middleware answers, and checks the socket's rights
     "static",
     "admin.overview",
     "admin.sign_in",
