@@ -26,6 +26,10 @@ def make_engine(url: str) -> Engine:
     else:
         # A database server restarted meanwhile: find out before a request fails on it.
         kwargs["pool_pre_ping"] = True
+    if url.startswith("postgresql+psycopg2") or url.startswith("postgresql:"):
+        # psycopg2 sends an UPDATE with many rows as one round trip per row; a batch of votes
+        # changes dozens of ballots. Batched, a page of rows goes in one (docs/performance.md).
+        kwargs["executemany_mode"] = "values_plus_batch"
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

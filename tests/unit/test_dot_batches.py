@@ -151,3 +151,32 @@ def test_the_tally_sums_the_stored_ballots(session, room):
     assert [(x.goal, x.dots, x.rank) for x in results] == [(a, 5, 1), (b, 5, 1), (c, 5, 1)]
     assert [x.voter_share for x in results] == pytest.approx([2 / 3] * 3)
     assert votes.turnout(session, workshop, vote_round).voted == 3
+
+
+def test_on_postgresql_a_batch_changes_its_ballots_in_one_round_trip(session, room, monkeypatch):
+    """psycopg2 alone sends an UPDATE of many rows as one statement per row, each a round trip
+    that a room's votes wait for; the engine has it send them as one batch."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only (TEST_DATABASE_URL)")
+    import psycopg2.extras
+
+    workshop, vote_round, _, goal_ids, people = room
+    r = vote_round.id
+    ballots.set_dots_many(session, workshop, [DotsChange(p, r, goal_ids[0], 1) for p in people])
+    session.commit()
+    batches = []
+    original = psycopg2.extras.execute_batch
+
+    def counting(cursor, statement, rows, **options):
+        batches.append(statement)
+        return original(cursor, statement, rows, **options)
+
+    monkeypatch.setattr(psycopg2.extras, "execute_batch", counting)
+    outcomes = ballots.set_dots_many(
+        session, workshop, [DotsChange(p, r, goal_ids[0], 2) for p in people]
+    )
+    session.commit()
+    assert [o for o in outcomes if isinstance(o, DomainError)] == []
+    assert [s for s in batches if s.lstrip().upper().startswith("UPDATE")], batches
+    for person in people:
+        assert ballots.ballot(session, vote_round, person.id) == {goal_ids[0]: 2}
