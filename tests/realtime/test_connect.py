@@ -176,3 +176,33 @@ def test_a_socket_event_matches_its_url_without_raising(app):
             with app.request_context(environ):
                 assert request.routing_exception is None, (path, headers)
                 assert request.url_rule.endpoint == "socketio"
+
+
+def test_a_connect_is_one_transaction(app, make_workshop):
+    """The connection is recorded and the snapshot read in one transaction: on a database
+    server, a second would cost a ping, a BEGIN and a ROLLBACK for every phone."""
+    import threading
+
+    from sqlalchemy import event
+
+    workshop, _ = make_workshop()
+    phone_http = join_as_participant(app, workshop, name="Anna")
+    settle()
+    mine = threading.get_ident()
+    taken = []
+
+    def checkout(*_args):
+        if threading.get_ident() == mine:  # not the coalesced pushes of other threads
+            taken.append(1)
+
+    engine = app.extensions["workshop_db"].engine
+    event.listen(engine, "checkout", checkout)
+    try:
+        phone = socketio.test_client(
+            app, flask_test_client=phone_http, auth={"workshop": workshop.id, "role": "participant"}
+        )
+    finally:
+        event.remove(engine, "checkout", checkout)
+    assert phone.is_connected()
+    assert received(phone, "snapshot")[0]["args"][0]["me"]["display_name"] == "Anna"
+    assert len(taken) == 1

@@ -118,9 +118,12 @@ def on_connect(auth: Any = None) -> None:
         role=role,
         participant_id=info.participant_id,
     )
+    # Read in the transaction that records the connection: one transaction per connect, and
+    # on a database server no second one to begin and roll back. Sent once committed.
+    state = _snapshot(workshop, info, participant)
     db.commit()
     connection_opened(role)
-    emit(names.SNAPSHOT, _snapshot(workshop, info, participant))
+    emit(names.SNAPSHOT, state)
     if role == "participant":
         publish_presence(workshop.id)
 
