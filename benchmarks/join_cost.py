@@ -9,9 +9,13 @@ The calls do not depend on the machine's speed, so two versions compare exactly:
 
     python benchmarks/join_cost.py [--phones 300]
     python benchmarks/join_cost.py --app-dir ../other-checkout     # the same for another version
+    python benchmarks/join_cost.py --database-url postgresql+psycopg2://postgres@127.0.0.1/EMPTY
 
+It also counts the SQL statements per join and the connections taken from the pool: on a
+database server each statement is a round trip, and each connection taken is pinged first.
 Counted are the calls of the requests themselves; the coalesced pushes (head count) run in
-other threads and are not. SQLite in a temporary folder; nothing here is a test.
+other threads and are not. SQLite in a temporary folder unless ``--database-url`` names an
+empty database; nothing here is a test.
 """
 
 from __future__ import annotations
@@ -36,9 +40,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--app-dir", type=Path, default=REPO_ROOT, help="checkout to measure (this one)"
     )
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to join into instead of a new SQLite file (its tables are made)",
+    )
     options = parser.parse_args(argv)
     sys.path.insert(0, str(options.app_dir.resolve()))
     logging.disable(logging.WARNING)
+
+    from sqlalchemy import event
 
     from workshop import create_app
     from workshop.extensions import socketio
@@ -47,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     folder = tempfile.mkdtemp(prefix="join-cost-")
     app = create_app(
         {
-            "DATABASE_URL": f"sqlite:///{folder}/join.sqlite3",
+            "DATABASE_URL": options.database_url or f"sqlite:///{folder}/join.sqlite3",
             "SECRET_KEY": "join-cost",
             "ASYNC_MODE": "threading",
             "HEARTBEAT": False,
@@ -104,11 +114,31 @@ def main(argv: list[str] | None = None) -> None:
         join(10_000 + number)
     profile.disable()
     calls = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
+    # Last: listeners slow the engine down even after they are removed.
+    engine = app.extensions["workshop_db"].engine
+    counted = {"statements": 0, "checkouts": 0}
+
+    def statement(*_args: object) -> None:
+        counted["statements"] += 1
+
+    def checkout(*_args: object) -> None:
+        counted["checkouts"] += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "checkout", checkout)
+    for number in range(options.phones):
+        join(20_000 + number)
 
     print(f"{options.app_dir.resolve().name}: {options.phones} phones joined in-process")
     print("CPU ms per join: " + ", ".join(f"{name} {ms:.2f}" for name, ms in each.items()))
     print(f"  together {sum(each.values()):.2f} ms")
     print(f"Python function calls per join: {calls // options.phones:,}")
+    # Counted over all threads: the coalesced pushes (head count) are in it.
+    per_join = {name: n / options.phones for name, n in counted.items()}
+    print(
+        f"SQL statements per join: {per_join['statements']:.1f}, connections taken from the "
+        f"pool: {per_join['checkouts']:.1f} (on a database server, each is pinged first)"
+    )
 
 
 if __name__ == "__main__":
