@@ -102,7 +102,7 @@ def _name_the_socket_path(app: Flask) -> None:
 
     Flask-SocketIO runs each event in a request context on its socket's connect request, and
     pushing one matches that request's URL. Without a rule for the path, every match raised
-    ``NotFound`` and kept it, traceback and frames included: about thirty objects of cyclic
+    ``NotFound`` and kept it, traceback and frames included: some forty-five objects of cyclic
     garbage per vote, which the garbage collector then had to find (docs/performance.md).
     Requests for the path itself go to Socket.IO's middleware before Flask; the view answers
     404 should one ever get through.

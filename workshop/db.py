@@ -8,7 +8,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from .services.views import SnapshotCache
@@ -26,7 +26,7 @@ def make_engine(url: str) -> Engine:
     else:
         # A database server restarted meanwhile: find out before a request fails on it.
         kwargs["pool_pre_ping"] = True
-    if url.startswith("postgresql+psycopg2") or url.startswith("postgresql:"):
+    if make_url(url).get_driver_name() == "psycopg2":
         # psycopg2 sends an UPDATE with many rows as one round trip per row; a batch of votes
         # changes dozens of ballots. Batched, a page of rows goes in one (docs/performance.md).
         kwargs["executemany_mode"] = "values_plus_batch"
