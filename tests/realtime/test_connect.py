@@ -103,34 +103,44 @@ def test_rotated_moderator_link_locks_out_connected_co_moderator(app, moderator_
     assert ack["ok"] is False and ack["error"]["code"] == "session_expired"
 
 
-def test_a_phone_connecting_reads_nothing_twice(app, make_workshop):
-    """A room joins at once: each phone's connect reads each row it needs once."""
+def connect_watching(app, phone_http, workshop, engine_event: str):
+    """Connect a phone; also the arguments of every ``engine_event`` of the database engine
+    that the connect itself fired (not the coalesced pushes, which run in other threads)."""
     import threading
-    from collections import Counter
 
     from sqlalchemy import event
 
-    workshop, _ = make_workshop()
-    phone_http = join_as_participant(app, workshop, name="Anna")
-    socket_for(app, phone_http, workshop, "participant").disconnect()  # process row, caches
-    settle()
     mine = threading.get_ident()
-    statements: Counter[str] = Counter()
+    seen: list[tuple] = []
 
-    def count(_conn, _cursor, statement, parameters, _context, _many):
-        if threading.get_ident() == mine:  # not the coalesced pushes of other threads
-            statements[f"{statement} {parameters}"] += 1
+    def watch(*args):
+        if threading.get_ident() == mine:
+            seen.append(args)
 
     engine = app.extensions["workshop_db"].engine
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, engine_event, watch)
     try:
         phone = socketio.test_client(
             app, flask_test_client=phone_http, auth={"workshop": workshop.id, "role": "participant"}
         )
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, engine_event, watch)
     assert phone.is_connected()
     assert received(phone, "snapshot")[0]["args"][0]["me"]["display_name"] == "Anna"
+    return phone, seen
+
+
+def test_a_phone_connecting_reads_nothing_twice(app, make_workshop):
+    """A room joins at once: each phone's connect reads each row it needs once."""
+    from collections import Counter
+
+    workshop, _ = make_workshop()
+    phone_http = join_as_participant(app, workshop, name="Anna")
+    socket_for(app, phone_http, workshop, "participant").disconnect()  # process row, caches
+    settle()
+    _, executed = connect_watching(app, phone_http, workshop, "before_cursor_execute")
+    # (connection, cursor, statement, parameters, context, executemany)
+    statements = Counter(f"{args[2]} {args[3]}" for args in executed)
     assert statements, "the connect read nothing: the listener saw no statement"
     assert [s for s, n in statements.items() if n > 1] == []
     assert sum(statements.values()) <= 8, statements
@@ -181,28 +191,8 @@ def test_a_socket_event_matches_its_url_without_raising(app):
 def test_a_connect_is_one_transaction(app, make_workshop):
     """The connection is recorded and the snapshot read in one transaction: on a database
     server, a second would cost a ping, a BEGIN and a ROLLBACK for every phone."""
-    import threading
-
-    from sqlalchemy import event
-
     workshop, _ = make_workshop()
     phone_http = join_as_participant(app, workshop, name="Anna")
     settle()
-    mine = threading.get_ident()
-    taken = []
-
-    def checkout(*_args):
-        if threading.get_ident() == mine:  # not the coalesced pushes of other threads
-            taken.append(1)
-
-    engine = app.extensions["workshop_db"].engine
-    event.listen(engine, "checkout", checkout)
-    try:
-        phone = socketio.test_client(
-            app, flask_test_client=phone_http, auth={"workshop": workshop.id, "role": "participant"}
-        )
-    finally:
-        event.remove(engine, "checkout", checkout)
-    assert phone.is_connected()
-    assert received(phone, "snapshot")[0]["args"][0]["me"]["display_name"] == "Anna"
+    _, taken = connect_watching(app, phone_http, workshop, "checkout")
     assert len(taken) == 1
