@@ -13,9 +13,10 @@ The calls do not depend on the machine's speed, so two versions compare exactly:
 
 It also counts the SQL statements per join and the connections taken from the pool: on a
 database server each statement is a round trip, and each connection taken is pinged first.
-Counted are the calls of the requests themselves; the coalesced pushes (head count) run in
-other threads and are not. SQLite in a temporary folder unless ``--database-url`` names an
-empty database; nothing here is a test.
+Those two are counted in every thread, the coalesced pushes (head count) included; the
+function calls only in the requests themselves, as the pushes run in other threads. SQLite
+in a temporary folder unless ``--database-url`` names an empty database; nothing here is a
+test.
 """
 
 from __future__ import annotations
