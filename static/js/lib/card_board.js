@@ -1,7 +1,7 @@
 // The moderator's card board: every card per action field, with moderation actions.
 import { applyCardOrder, byPosition } from "./arrange.js";
 import { EVENTS } from "./events.js";
-import { $, button, el } from "./dom.js";
+import { $, button, clearSent, el, fieldValues } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
 
 export function createCardBoard(connection, config, goalBoard) {
@@ -356,12 +356,13 @@ export function createCardBoard(connection, config, goalBoard) {
   $("[data-moderator-card]").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.currentTarget;
+    const sent = fieldValues(form, ["text"]);
     const ack = await send(EVENTS.CARD_POST, {
       field_id: Number(form.elements.field_id.value),
       kind_id: Number(form.elements.kind_id.value),
-      text: form.elements.text.value,
+      text: sent.text,
     });
-    if (ack.ok) form.elements.text.value = "";
+    if (ack.ok) clearSent(form, sent);
   });
 
   return {

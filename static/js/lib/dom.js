@@ -49,3 +49,21 @@ export function reorderChildren(parent, nodes) {
     ref = next;
   }
 }
+
+// The current values of a form's named fields, to hand to clearSent once the server has them.
+export function fieldValues(form, names) {
+  return Object.fromEntries(names.map((name) => [name, form.elements[name].value]));
+}
+
+// Empty the fields that still hold what was sent (a list goes back to its first choice). An
+// acknowledgement can come late (weak Wi-Fi, or just after the push it caused): what the user
+// has typed since then stays.
+export function clearSent(form, sent) {
+  for (const [name, value] of Object.entries(sent)) {
+    const field = form.elements[name];
+    if (field.value !== value) continue;
+    if (field instanceof HTMLSelectElement) field.selectedIndex = 0;
+    else field.value = "";
+    field.removeAttribute("aria-invalid");
+  }
+}

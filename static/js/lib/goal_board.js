@@ -1,7 +1,7 @@
 // The moderator's goal list: goals from clusters or written directly; edit, order, merge, delete.
 import { applyGoalOrder, byPosition } from "./arrange.js";
 import { EVENTS } from "./events.js";
-import { $, button, el, fill } from "./dom.js";
+import { $, button, clearSent, el, fieldValues, fill } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
 
 export function createGoalBoard(connection, config) {
@@ -140,17 +140,17 @@ export function createGoalBoard(connection, config) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const clusterId = form.elements.cluster_id.value;
+    const sent = fieldValues(form, ["title", "description", "field_id", "cluster_id"]);
     const ack = await send(EVENTS.GOAL_CREATE, {
-      title: form.elements.title.value,
-      description: form.elements.description.value,
-      field_id: form.elements.field_id.value ? Number(form.elements.field_id.value) : null,
-      cluster_id: clusterId ? Number(clusterId) : null,
+      title: sent.title,
+      description: sent.description,
+      field_id: sent.field_id ? Number(sent.field_id) : null,
+      cluster_id: sent.cluster_id ? Number(sent.cluster_id) : null,
     });
     if (ack.ok) {
-      form.reset();
-      form.elements.cluster_id.value = "";
-      $("[data-goal-source]").hidden = true;
+      clearSent(form, sent);
+      // The source line belongs to the cluster just used, unless another one was picked since.
+      if (!form.elements.cluster_id.value) $("[data-goal-source]").hidden = true;
     }
   });
 

@@ -9,7 +9,7 @@
 // takes every push.
 import { applyGoalOrder, byPosition } from "./arrange.js";
 import { EVENTS } from "./events.js";
-import { $, $$, button, el, fill, reorderChildren } from "./dom.js";
+import { $, $$, button, clearSent, el, fieldValues, fill, reorderChildren } from "./dom.js";
 import { sendWithStatus } from "./socket.js";
 
 const PLAN_STATUSES = ["planned", "in_progress", "done", "dropped"];
@@ -200,15 +200,13 @@ export function createPlanEditor(connection, S, goalId) {
   });
   addForm.addEventListener("submit", async (event) => {
     event.preventDefault();
+    const sent = fieldValues(addForm, ["text", "owner", "due"]);
     const ack = await sendWithStatus(connection, addStatus, EVENTS.MEASURE_ADD, {
       goal_id: goalId,
-      text: addText.value,
-      owner: addOwner.value,
-      due: addDue.value,
+      ...sent,
     });
     if (ack.ok) {
-      addForm.reset();
-      addText.removeAttribute("aria-invalid");
+      clearSent(addForm, sent);
       addText.focus();
     } else if (ack.error.fields?.includes("text") || ack.error.code.startsWith("text_")) {
       addText.setAttribute("aria-invalid", "true");

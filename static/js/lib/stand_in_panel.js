@@ -2,7 +2,7 @@
 // the open round. A stand-in's ballot is shown only while it is being filled in (secret ballot).
 import { createBallotEditor } from "./ballot_editor.js";
 import { EVENTS } from "./events.js";
-import { $, button, el, fill } from "./dom.js";
+import { $, button, clearSent, el, fieldValues, fill } from "./dom.js";
 import { roundLabel } from "./round_form.js";
 import { sendWithStatus } from "./socket.js";
 import { CHANGED } from "./vote_state.js";
@@ -135,12 +135,10 @@ export function createStandInPanel(connection, config, votes) {
 
   proxyForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const ack = await send("proxy", EVENTS.PROXY_CREATE, {
-      name: proxyForm.elements.name.value,
-      organisation: proxyForm.elements.organisation.value,
-    });
+    const sent = fieldValues(proxyForm, ["name", "organisation"]);
+    const ack = await send("proxy", EVENTS.PROXY_CREATE, sent);
     if (ack.ok) {
-      proxyForm.reset();
+      clearSent(proxyForm, sent);
       proxyForm.elements.name.focus();
     }
   });
