@@ -1,5 +1,6 @@
 """Dot votes through the group commit: concurrent phones, resends, and a batch that fails."""
 
+import gc
 import json
 import threading
 import time
@@ -215,6 +216,46 @@ def test_a_batch_that_fails_as_a_whole_is_applied_vote_by_vote(app, open_round, 
         vote_queue.queue_for(app)._commit(batch)
     assert [v.ack["data"]["ballot"] for v in batch] == [{goal_ids[n]: n + 1} for n in range(3)]
     assert dots_in_db(app, round_id) == {(people[n], goal_ids[n]): n + 1 for n in range(3)}
+
+
+def test_a_batch_leaves_no_garbage_in_reference_cycles(app, open_round):
+    """Such garbage waits for the cycle collector, whose pauses make the tail of a room voting
+    at once (docs/performance.md). Statements built for each batch left about 80 objects."""
+    workshop, _, _, round_id, goal_ids = open_round
+    people = phone_ids(app, workshop, 4)
+    queue = vote_queue.queue_for(app)
+
+    def batch(number):
+        votes = [
+            queued(
+                workshop,
+                pid,
+                f"cycle-{number:03d}-{n:03d}",
+                round_id,
+                goal_ids[n % 3],
+                1 + number % 2,
+            )
+            for n, pid in enumerate(people)
+        ]
+        with app.app_context():
+            queue._commit(votes)
+        assert all(vote.ack["ok"] for vote in votes)
+
+    for number in range(3):  # statements compiled and cached, the pool's connection made
+        batch(number)
+    gc.disable()
+    try:
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        for number in range(3, 8):
+            batch(number)
+        gc.collect()
+        left = sorted({type(thing).__qualname__ for thing in gc.garbage})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []
 
 
 def test_a_resend_stored_meanwhile_by_another_process_gets_its_answer(app, open_round, monkeypatch):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -211,6 +211,10 @@ class DotVoteQueue:
         log.error("vote.dots failed", exc_info=error)
 
 
+#: Built once, like the other statements of a batch (``workshops.lock_participants``).
+_PEOPLE = select(Participant).where(Participant.id.in_(bindparam("ids", expanding=True)))
+
+
 def _apply(db: Session, votes: list[_Vote]) -> None:
     """Check, replay or apply each vote, in order; set each one's answer (not yet committed)."""
     workshop = db.get(Workshop, votes[0].info.workshop_id)
@@ -222,7 +226,7 @@ def _apply(db: Session, votes: list[_Vote]) -> None:
     ids = {v.info.participant_id for v in votes} | {v.cmd.voter_id for v in votes}
     ids.discard(None)
     # (held in a variable: the session keeps only weak references to what it loaded).
-    _people = db.scalars(select(Participant).where(Participant.id.in_(ids))).all()
+    _people = db.scalars(_PEOPLE, {"ids": list(ids)}).all()
     earlier = previous_acks(db, workshop.id, (v.cmd.id for v in votes))
     first_of: dict[str, _Vote] = {}
     changes: list[tuple[_Vote, ballot_service.DotsChange]] = []

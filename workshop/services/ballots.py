@@ -122,6 +122,33 @@ def set_dots(
     return outcome
 
 
+#: The reads of ``set_dots_many``, built once: an ``in_()`` built for each batch leaves bound
+#: parameters in reference cycles, garbage that only the collector's pauses free
+#: (``workshops.lock_participants``).
+_BATCH_ROUNDS = (
+    select(
+        VoteRound.id, VoteRound.status, VoteRound.method, VoteRound.budget, VoteRound.max_per_goal
+    )
+    .where(
+        VoteRound.id.in_(bindparam("round_ids", expanding=True)),
+        VoteRound.workshop_id == bindparam("workshop_id"),
+    )
+    .with_for_update(read=True)
+)
+_BATCH_GOALS = select(RoundGoal.round_id, RoundGoal.goal_id).where(
+    RoundGoal.round_id.in_(bindparam("round_ids", expanding=True)),
+    RoundGoal.goal_id.in_(bindparam("goal_ids", expanding=True)),
+)
+_BATCH_DOTS = (
+    select(DotVote.id, DotVote.round_id, DotVote.participant_id, DotVote.goal_id, DotVote.dots)
+    .where(
+        DotVote.round_id.in_(bindparam("round_ids", expanding=True)),
+        DotVote.participant_id.in_(bindparam("voter_ids", expanding=True)),
+    )
+    .order_by(DotVote.id)
+)
+
+
 def set_dots_many(
     session: Session, workshop: Workshop, changes: Sequence[DotsChange]
 ) -> list[Ballot | DomainError]:
@@ -153,15 +180,7 @@ def set_dots_many(
     rounds = {
         row.id: row
         for row in connection.execute(
-            select(
-                VoteRound.id,
-                VoteRound.status,
-                VoteRound.method,
-                VoteRound.budget,
-                VoteRound.max_per_goal,
-            )
-            .where(VoteRound.id.in_(round_ids), VoteRound.workshop_id == workshop.id)
-            .with_for_update(read=True)
+            _BATCH_ROUNDS, {"round_ids": list(round_ids), "workshop_id": workshop.id}
         )
     }
     open_ids = [r.id for r in rounds.values() if r.status == "open" and r.method == "dots"]
@@ -173,18 +192,10 @@ def set_dots_many(
         goals_of = {
             (row.round_id, row.goal_id)
             for row in connection.execute(
-                select(RoundGoal.round_id, RoundGoal.goal_id).where(
-                    RoundGoal.round_id.in_(open_ids), RoundGoal.goal_id.in_(goal_ids)
-                )
+                _BATCH_GOALS, {"round_ids": open_ids, "goal_ids": list(goal_ids)}
             )
         }
-        for row in connection.execute(
-            select(
-                DotVote.id, DotVote.round_id, DotVote.participant_id, DotVote.goal_id, DotVote.dots
-            )
-            .where(DotVote.round_id.in_(open_ids), DotVote.participant_id.in_(voter_ids))
-            .order_by(DotVote.id)
-        ):
+        for row in connection.execute(_BATCH_DOTS, {"round_ids": open_ids, "voter_ids": voter_ids}):
             ballot = held.setdefault((row.round_id, row.participant_id), {})
             ballot[row.goal_id] = [row.id, row.dots]
     changed: set[tuple[int, int, int]] = set()

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..models import ProcessedCommand
@@ -39,6 +39,15 @@ def remember_ack(
     session.flush()
 
 
+#: Built once, like the other statements of a vote batch (``workshops.lock_participants``).
+_PREVIOUS_ACKS = select(
+    ProcessedCommand.command_id, ProcessedCommand.sender, ProcessedCommand.ack_json
+).where(
+    ProcessedCommand.workshop_id == bindparam("workshop_id"),
+    ProcessedCommand.command_id.in_(bindparam("command_ids", expanding=True)),
+)
+
+
 def previous_acks(
     session: Session, workshop_id: int, command_ids: Iterable[str]
 ) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -47,9 +56,7 @@ def previous_acks(
     if not ids:
         return {}
     rows = session.connection().execute(
-        select(
-            ProcessedCommand.command_id, ProcessedCommand.sender, ProcessedCommand.ack_json
-        ).where(ProcessedCommand.workshop_id == workshop_id, ProcessedCommand.command_id.in_(ids))
+        _PREVIOUS_ACKS, {"workshop_id": workshop_id, "command_ids": list(ids)}
     )
     return {row.command_id: (row.sender, json.loads(row.ack_json)) for row in rows}
 
