@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import load_config
 from .db import Database, close_session, upgrade_database
 from .extensions import JsonPacket, babel, socketio
-from .sessions import OncePerEnvironSessionInterface
+from .once_per_socket import OncePerEnvironSessionInterface, WorkshopFlask
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def create_app(config: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
     """Build the app: settings, database, extensions, blueprints and socket handlers."""
-    app = Flask(
+    app = WorkshopFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -172,6 +172,35 @@ def test_a_socket_opens_the_session_cookie_once(app, make_workshop, monkeypatch)
     assert opened[1:] == [f"/w/{workshop.join_code}"]
 
 
+def test_a_socket_matches_its_url_once(app, make_workshop, monkeypatch):
+    """werkzeug's matcher leaves cyclic garbage on every match; a socket's events all run on
+    its connect's environment, so the match made for the first serves the others."""
+    from werkzeug.routing import MapAdapter
+
+    workshop, _ = make_workshop()
+    phone_http = join_as_participant(app, workshop, name="Anna")
+    matched = []
+    original = MapAdapter.match
+
+    def counting(self, *args, **kwargs):
+        matched.append(self.path_info)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MapAdapter, "match", counting)
+    phone = socket_for(app, phone_http, workshop, "participant")
+    assert phone.is_connected()
+    after_connect = len(matched)
+    for _ in range(3):
+        ack = phone.emit("snapshot.get", {"workshop": workshop.id}, callback=True)
+        assert ack["ok"] and ack["data"]["me"]["display_name"] == "Anna"
+    assert len(matched) == after_connect
+    # Pages have an environment each: each is matched, with its own arguments.
+    for code in (workshop.join_code, "NOPE42"):
+        response = phone_http.get(f"/w/{code}")
+        assert response.status_code == (200 if code == workshop.join_code else 404)
+    assert matched[after_connect:] == [f"/w/{workshop.join_code}", "/w/NOPE42"]
+
+
 def test_a_socket_event_matches_its_url_without_raising(app):
     """Each event runs in a request context on its socket's first request, long-polling or a
     websocket. Its URL must match a rule: a failed match raises and keeps ``NotFound`` with its
