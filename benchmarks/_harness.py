@@ -97,6 +97,8 @@ def server_env(database_url: str, extra: dict[str, str] | None = None) -> dict[s
         PYTHONUNBUFFERED="1",
         # Every simulated phone comes from 127.0.0.1: per-address limits would stop the joins.
         RATE_LIMITS="false",
+        # /metrics, for the garbage collections (gc_collections); the server is on loopback.
+        METRICS="true",
     )
     env.update(extra or {})
     return env
@@ -341,6 +343,31 @@ def _check_running(server: Server) -> None:
     if server.process.poll() is not None:
         last = [line for line in read_log(server).splitlines() if line.strip()][-1:]
         raise RuntimeError(f"server exited early (see --keep-logs): {last}")
+
+
+GC_RE = re.compile(
+    r'^python_gc_(collections|objects_collected)_total\{generation="(\d)"\} (\S+)$', re.M
+)
+
+
+async def gc_collections(servers: Sequence[Server]) -> list[int] | None:
+    """Python's garbage collections so far by generation (young, middle, full) and the objects
+    in reference cycles they freed, summed over the servers' ``/metrics``; None where a server
+    has none (the floor, an older version)."""
+    counts = [0, 0, 0, 0]
+    async with new_http_session() as session:
+        for server in servers:
+            try:
+                async with session.get(f"{server.base}/metrics") as response:
+                    text = await response.text() if response.status == 200 else ""
+            except aiohttp.ClientError:
+                text = ""
+            found = GC_RE.findall(text)
+            if len(found) != 6:
+                return None
+            for kind, generation, value in found:
+                counts[int(generation) if kind == "collections" else 3] += int(float(value))
+    return counts
 
 
 async def _healthy(server: Server, session: aiohttp.ClientSession) -> bool:

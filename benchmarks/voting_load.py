@@ -101,6 +101,7 @@ from _harness import (
     disconnect_all,
     flush_message_queue,
     fresh_database,
+    gc_collections,
     join_phone,
     machine_busy_seconds,
     markdown_table,
@@ -225,6 +226,9 @@ class Run:
     #: Per server process: connected phones, CPU over the burst, RSS at the end.
     phones_each: list[int] = field(default_factory=list)
     cpu_vote_each: list[float] = field(default_factory=list)
+    #: Garbage collections during the burst by generation (young, middle, full), then the
+    #: objects they freed; None when a server does not say (the floor).
+    gc_vote: list[int] | None = None
     rss_end_each: list[float] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
     profile: list[str] = field(default_factory=list)
@@ -799,6 +803,7 @@ async def measure(
         voters = [p for p in phones if p.snapshot.is_set()]
         run.planned = len(voters) * votes_per_phone(options)
         start = now() + 1.0
+        gc_before = await gc_collections(servers)
         with profiling(options, run, first.pid, "vote"):
             cpu_before, client_cpu = cpu_each(servers), time.process_time()
             machine = machine_busy_seconds()
@@ -817,6 +822,11 @@ async def measure(
             run.others_vote_s = (
                 machine_busy_seconds() - machine - run.cpu_vote_s - run.client_cpu_vote_s
             )
+        gc_after = await gc_collections(servers)
+        if gc_before and gc_after:
+            run.gc_vote = [
+                after - before for after, before in zip(gc_after, gc_before, strict=True)
+            ]
         run.rss_end_each = rss_each(servers)
         run.rss_end_mb = sum(run.rss_end_each)
         await asyncio.sleep(SETTLE_SECONDS)  # the last coalesced tallies
@@ -1023,6 +1033,12 @@ def details(run: Run) -> Iterator[str]:
         "RSS idle "
         f"{run.rss_idle_mb:.0f}, connected {run.rss_connected_mb:.0f}, end {run.rss_end_mb:.0f} MiB"
     )
+    if run.gc_vote:
+        young, middle, full, freed = run.gc_vote
+        yield (
+            f"{name}: garbage collections while voting: {young} young, {middle} middle, "
+            f"{full} full; {freed:,} objects in reference cycles freed"
+        )
     for kind, count in run.errors.most_common():
         yield f"{name}: {count} × {kind}"
     for example in run.examples[:4]:

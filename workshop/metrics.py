@@ -15,6 +15,7 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Gauge,
+    GCCollector,
     Histogram,
     generate_latest,
 )
@@ -61,6 +62,9 @@ class Metrics:
             ["status"],
             registry=self.registry,
         )
+        # Python's garbage collections by generation: a full one pauses the whole process, and
+        # such pauses make the tail of a room voting at once (docs/performance.md).
+        GCCollector(registry=self.registry)
 
 
 def metrics() -> Metrics:
