@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import math
 import os
 import re
@@ -17,11 +18,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import socketio
@@ -78,6 +81,40 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_POSTGRES_URL,
         help="server to create a throw-away database on (BENCH_DATABASE_URL or the local test "
         "database)",
+    )
+
+
+def add_in_process_options(parser: argparse.ArgumentParser, work: str) -> None:
+    """The options of the benchmarks that run the app in their own process (``join_cost``,
+    ``vote_batch_cost``): which checkout, and which database to ``work`` in."""
+    parser.add_argument(
+        "--app-dir", type=Path, default=REPO_ROOT, help="checkout to measure (this one)"
+    )
+    parser.add_argument(
+        "--database-url",
+        help=f"an empty database to {work} instead of a new SQLite file (its tables are made)",
+    )
+
+
+def in_process_app(options: argparse.Namespace, name: str) -> Any:
+    """The app of ``options.app_dir``, made in this process as a test makes it: threading, no
+    heartbeat, no rate limits, on ``options.database_url`` or a new SQLite file. Later imports
+    of ``workshop`` come from that checkout too."""
+    sys.path.insert(0, str(options.app_dir.resolve()))
+    logging.disable(logging.WARNING)
+    from workshop import create_app
+
+    folder = tempfile.mkdtemp(prefix=f"{name}-")
+    return create_app(
+        {
+            "DATABASE_URL": options.database_url or f"sqlite:///{folder}/{name}.sqlite3",
+            "SECRET_KEY": name,
+            "ASYNC_MODE": "threading",
+            "HEARTBEAT": False,
+            "AUTO_MIGRATE": True,
+            "RATE_LIMITS": False,
+        },
+        instance_path=f"{folder}/instance",
     )
 
 

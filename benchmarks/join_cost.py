@@ -23,14 +23,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import logging
 import pstats
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from _harness import CSRF_RE, REPO_ROOT
+from _harness import CSRF_RE, add_in_process_options, in_process_app
 
 STEPS = ("form", "join", "page", "connect")
 
@@ -38,35 +34,15 @@ STEPS = ("form", "join", "page", "connect")
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phones", type=int, default=300, help="phones measured (300)")
-    parser.add_argument(
-        "--app-dir", type=Path, default=REPO_ROOT, help="checkout to measure (this one)"
-    )
-    parser.add_argument(
-        "--database-url",
-        help="an empty database to join into instead of a new SQLite file (its tables are made)",
-    )
+    add_in_process_options(parser, "join into")
     options = parser.parse_args(argv)
-    sys.path.insert(0, str(options.app_dir.resolve()))
-    logging.disable(logging.WARNING)
+    app = in_process_app(options, "join-cost")
 
     from sqlalchemy import event
 
-    from workshop import create_app
     from workshop.extensions import socketio
     from workshop.services.workshops import WorkshopDetails, create_workshop
 
-    folder = tempfile.mkdtemp(prefix="join-cost-")
-    app = create_app(
-        {
-            "DATABASE_URL": options.database_url or f"sqlite:///{folder}/join.sqlite3",
-            "SECRET_KEY": "join-cost",
-            "ASYNC_MODE": "threading",
-            "HEARTBEAT": False,
-            "AUTO_MIGRATE": True,
-            "RATE_LIMITS": False,
-        },
-        instance_path=f"{folder}/instance",
-    )
     with app.extensions["workshop_db"].sessionmaker() as session:
         workshop, _token = create_workshop(
             session, WorkshopDetails(title="Strategieklausur"), template="kaoa"

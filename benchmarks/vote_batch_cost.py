@@ -22,15 +22,11 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import logging
 import pstats
-import sys
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
-from _harness import REPO_ROOT
+from _harness import add_in_process_options, in_process_app
 
 GOALS = 8
 #: The round's rules: voters spread their dots over the goals, at most this many on one.
@@ -41,23 +37,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=300, help="batches measured (300)")
     parser.add_argument("--batch", type=int, default=20, help="votes per batch (20)")
-    parser.add_argument(
-        "--app-dir", type=Path, default=REPO_ROOT, help="checkout to measure (this one)"
-    )
-    parser.add_argument(
-        "--database-url",
-        help="an empty database to vote into instead of a new SQLite file (its tables are made)",
-    )
+    add_in_process_options(parser, "vote in")
     parser.add_argument(
         "--garbage", action="store_true", help="list the kinds of objects left in cycles"
     )
     options = parser.parse_args(argv)
-    sys.path.insert(0, str(options.app_dir.resolve()))
-    logging.disable(logging.WARNING)
+    app = in_process_app(options, "vote-batch-cost")
 
     from sqlalchemy import event
 
-    from workshop import create_app
     from workshop.realtime.commands import ConnectionInfo
     from workshop.realtime.vote_queue import _Vote, queue_for
     from workshop.schemas.commands import VoteDots
@@ -65,18 +53,6 @@ def main(argv: list[str] | None = None) -> None:
     from workshop.services.participants import join_workshop
     from workshop.services.workshops import WorkshopDetails, create_workshop, set_phase
 
-    folder = tempfile.mkdtemp(prefix="vote-batch-")
-    app = create_app(
-        {
-            "DATABASE_URL": options.database_url or f"sqlite:///{folder}/votes.sqlite3",
-            "SECRET_KEY": "vote-batch-cost",
-            "ASYNC_MODE": "threading",
-            "HEARTBEAT": False,
-            "AUTO_MIGRATE": True,
-            "RATE_LIMITS": False,
-        },
-        instance_path=f"{folder}/instance",
-    )
     database = app.extensions["workshop_db"]
     with database.sessionmaker() as session:
         workshop, _token = create_workshop(session, WorkshopDetails(title="Klausur"), "kaoa")
