@@ -32,8 +32,18 @@ GOAL_IDS = """async () => {
 }"""
 
 
-def submit_and_type_on(page, form: str, name: str, next_text: str) -> None:
-    page.evaluate(SUBMIT_AND_TYPE_ON, [form, name, next_text])
+def send_and_type_on(page, form: str, filled: dict[str, str], typed: str, status: str) -> None:
+    """Fill ``form`` with ``filled`` and send it, typing ``typed`` into its first field at once;
+    once ``status`` says the server has it, ``typed`` is still there and the rest is empty."""
+    box = page.locator(form)
+    for name, value in filled.items():
+        box.locator(f"[name={name}]").fill(value)
+    first, *others = filled
+    page.evaluate(SUBMIT_AND_TYPE_ON, [form, first, typed])
+    expect(page.locator(status)).to_have_attribute("data-state", "ok")
+    expect(box.locator(f"[name={first}]")).to_have_value(typed)
+    for name in others:
+        expect(box.locator(f"[name={name}]")).to_have_value("")
 
 
 def test_a_late_acknowledgement_keeps_what_was_typed_since(server, contexts):
@@ -44,65 +54,45 @@ def test_a_late_acknowledgement_keeps_what_was_typed_since(server, contexts):
     # A card written by the moderator during the review.
     send(moderator, "phase.set", phase="collect")
     board = moderator.locator("[data-board]")
-    expect(board).to_be_visible()
-    moderator.locator("#mod-card-text").fill("Berufsfelderkundung an allen Schulen")
-    submit_and_type_on(moderator, "[data-moderator-card]", "text", "Zu wenige Praktikumsplätze")
-    expect(board.locator("[data-board-columns]")).to_contain_text(
-        "Berufsfelderkundung an allen Schulen"
+    first, second = "Berufsfelderkundung an allen Schulen", "Zu wenige Praktikumsplätze"
+    send_and_type_on(
+        moderator, "[data-moderator-card]", {"text": first}, second, "[data-board-status]"
     )
-    expect(board.locator("[data-board-status]")).to_have_attribute("data-state", "ok")
-    expect(moderator.locator("#mod-card-text")).to_have_value("Zu wenige Praktikumsplätze")
+    expect(board.locator("[data-board-columns]")).to_contain_text(first)
     # Sent as it is, the second card empties the field as before.
     board.locator("[data-moderator-card] button[type=submit]").click()
-    expect(board.locator("[data-board-columns]")).to_contain_text("Zu wenige Praktikumsplätze")
+    expect(board.locator("[data-board-columns]")).to_contain_text(second)
     expect(moderator.locator("#mod-card-text")).to_have_value("")
 
     # Goals: the next title stays; the description sent with the first goal is emptied.
     send(moderator, "phase.set", phase="goals")
     goals = moderator.locator("[data-goals-panel]")
-    expect(goals).to_be_visible()
-    moderator.locator("#goal-title").fill("Mehr Praktikumsplätze im Handwerk")
-    moderator.locator("#goal-description").fill("Mit der Handwerkskammer")
-    submit_and_type_on(moderator, "[data-goal-form]", "title", "Gemeinsame Datenbasis")
-    expect(goals.locator(".goal-item", has_text="Mehr Praktikumsplätze im Handwerk")).to_have_count(
-        1
-    )
-    expect(moderator.locator("[data-goal-status]")).to_have_attribute("data-state", "ok")
-    expect(moderator.locator("#goal-title")).to_have_value("Gemeinsame Datenbasis")
-    expect(moderator.locator("#goal-description")).to_have_value("")
+    first, second = "Mehr Praktikumsplätze im Handwerk", "Gemeinsame Datenbasis"
+    filled = {"title": first, "description": "Mit der Handwerkskammer"}
+    send_and_type_on(moderator, "[data-goal-form]", filled, second, "[data-goal-status]")
+    expect(goals.locator(".goal-item", has_text=first)).to_have_count(1)
     goals.locator("[data-goal-form] button[type=submit]").click()
-    expect(goals.locator(".goal-item", has_text="Gemeinsame Datenbasis")).to_have_count(1)
+    expect(goals.locator(".goal-item", has_text=second)).to_have_count(1)
     expect(moderator.locator("#goal-title")).to_have_value("")
 
     # Proxies for people without a phone.
     send(moderator, "phase.set", phase="vote")
-    proxies = moderator.locator("[data-standins-panel]")
-    expect(proxies).to_be_visible()
-    moderator.locator("#proxy-name").fill("Herr Muster")
-    moderator.locator("#proxy-organisation").fill("Agentur für Arbeit")
-    submit_and_type_on(moderator, "[data-proxy-form]", "name", "Frau Beispiel")
-    expect(proxies.locator("[data-proxy-list]")).to_contain_text("Herr Muster")
-    expect(moderator.locator("[data-standin-status=proxy]")).to_have_attribute("data-state", "ok")
-    expect(moderator.locator("#proxy-name")).to_have_value("Frau Beispiel")
-    expect(moderator.locator("#proxy-organisation")).to_have_value("")
+    filled = {"name": "Herr Muster", "organisation": "Agentur für Arbeit"}
+    status = "[data-standin-status=proxy]"
+    send_and_type_on(moderator, "[data-proxy-form]", filled, "Frau Beispiel", status)
+    expect(moderator.locator("[data-proxy-list]")).to_contain_text("Herr Muster")
 
     # A measure in a goal's plan.
     goal_ids = moderator.evaluate(GOAL_IDS)
     send(moderator, "phase.set", phase="results")
     send(moderator, "priorities.set", goal_ids=goal_ids[:1])
-    plan = moderator.locator(f".plan-goal[data-goal-id='{goal_ids[0]}']")
-    expect(plan).to_be_visible()
-    moderator.locator(f"#plan-{goal_ids[0]}-new-text").fill("Betriebe gezielt ansprechen")
-    moderator.locator(f"#plan-{goal_ids[0]}-new-owner").fill("Handwerkskammer")
-    submit_and_type_on(
+    plan = f".plan-goal[data-goal-id='{goal_ids[0]}']"
+    filled = {"text": "Betriebe gezielt ansprechen", "owner": "Handwerkskammer"}
+    send_and_type_on(
         moderator,
-        f".plan-goal[data-goal-id='{goal_ids[0]}'] .plan-measure-form",
-        "text",
+        f"{plan} .plan-measure-form",
+        filled,
         "Praktikumsbörse einrichten",
+        f"{plan} .plan-measure-form .plan-state",
     )
-    expect(plan.locator(".plan-measure textarea")).to_have_count(1)
-    expect(plan.locator(".plan-measure-form .plan-state")).to_have_attribute("data-state", "ok")
-    expect(moderator.locator(f"#plan-{goal_ids[0]}-new-text")).to_have_value(
-        "Praktikumsbörse einrichten"
-    )
-    expect(moderator.locator(f"#plan-{goal_ids[0]}-new-owner")).to_have_value("")
+    expect(moderator.locator(f"{plan} .plan-measure textarea")).to_have_value(filled["text"])
